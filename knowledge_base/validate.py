@@ -1,0 +1,150 @@
+"""Validate the knowledge base: ``python -m knowledge_base.validate [directory]``.
+
+Prints every problem found (schema errors, duplicate ids, id/file-name mismatches, names or aliases
+shared by different entries, unsourced facts, entries without any source, verification dates in
+the future) and exits 1; on success prints a one-line summary and exits 0.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from knowledge_base.schema import Entry, Fact
+from knowledge_base.store import DEFAULT_ENTRIES_DIR, KnowledgeBaseError, entry_files, read_raw
+
+FACT_FIELDS: tuple[str, ...] = tuple(
+    name
+    for name, info in Entry.model_fields.items()
+    if isinstance(info.annotation, type) and issubclass(info.annotation, Fact)
+)
+
+
+@dataclass
+class Report:
+    """Outcome of a validation run."""
+
+    problems: list[str] = field(default_factory=list)
+    entries: dict[str, Entry] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when no problem was found."""
+        return not self.problems
+
+
+def name_key(name: str) -> str:
+    """Normalised form used to compare names: case-folded, all whitespace removed."""
+    return "".join(name.split()).casefold()
+
+
+def counted_facts(entry: Entry) -> list[str]:
+    """Fact fields that count for ``entry`` (``event_dates`` only for events)."""
+    return [f for f in FACT_FIELDS if f != "event_dates" or entry.type == "event"]
+
+
+def _raw_fact_problems(file: str, data: dict) -> list[str]:
+    problems = []
+    for name in FACT_FIELDS:
+        fact = data.get(name)
+        if isinstance(fact, dict) and fact.get("value") is not None:
+            missing = [k for k in ("source", "last_verified") if not fact.get(k)]
+            if missing:
+                problems.append(f"{file}: fact '{name}' has a value but no {'/'.join(missing)}")
+    return problems
+
+
+def _entry_problems(file: str, entry: Entry, today: dt.date) -> list[str]:
+    problems = []
+    facts = {name: getattr(entry, name) for name in FACT_FIELDS}
+    if not entry.sources and not any(f.source for f in facts.values()):
+        problems.append(f"{file}: entry '{entry.id}' has no sources at all")
+    dates = {"last_verified": entry.last_verified}
+    dates |= {f"{name}.last_verified": fact.last_verified for name, fact in facts.items()}
+    for where, date in dates.items():
+        if date is not None and date > today:
+            problems.append(f"{file}: {where} {date.isoformat()} is in the future")
+    return problems
+
+
+def _name_problems(entries: dict[str, tuple[str, Entry]]) -> list[str]:
+    owners: dict[str, tuple[str, str]] = {}
+    problems = []
+    for file, entry in entries.values():
+        for name in entry.all_names():
+            key = name_key(name)
+            owner = owners.setdefault(key, (entry.id, name))
+            if owner[0] != entry.id:
+                problems.append(
+                    f"{file}: name/alias '{name}' of '{entry.id}' duplicates "
+                    f"'{owner[1]}' of '{owner[0]}'"
+                )
+    return problems
+
+
+def validate(directory: Path = DEFAULT_ENTRIES_DIR, today: dt.date | None = None) -> Report:
+    """Check every entry file in ``directory`` and the entries against each other."""
+    today = today or dt.date.today()
+    report = Report()
+    seen: dict[str, tuple[str, Entry]] = {}
+    files = entry_files(directory)
+    if not files:
+        report.problems.append(f"{directory}: no entry files (*.yml)")
+    for path in files:
+        file = path.name
+        try:
+            data = read_raw(path)
+        except KnowledgeBaseError as exc:
+            report.problems.append(str(exc))
+            continue
+        report.problems += _raw_fact_problems(file, data)
+        try:
+            entry = Entry.model_validate(data)
+        except ValidationError as exc:
+            errors = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc']) or '<entry>'}: {e['msg']}" for e in exc.errors()
+            )
+            report.problems.append(f"{file}: schema error: {errors}")
+            continue
+        if entry.id != path.stem:
+            report.problems.append(f"{file}: id '{entry.id}' differs from the file name")
+        if entry.id in seen:
+            report.problems.append(f"{file}: duplicate id '{entry.id}' (also in {seen[entry.id][0]})")
+            continue
+        seen[entry.id] = (file, entry)
+        report.problems += _entry_problems(file, entry, today)
+    report.problems += _name_problems(seen)
+    report.entries = {k: v[1] for k, v in sorted(seen.items())}
+    return report
+
+
+def summary(entries: dict[str, Entry]) -> str:
+    """One line: entries per type and facts filled vs empty."""
+    types = Counter(e.type for e in entries.values())
+    filled = sum(getattr(e, f).value is not None for e in entries.values() for f in counted_facts(e))
+    total = sum(len(counted_facts(e)) for e in entries.values())
+    per_type = ", ".join(f"{t} {n}" for t, n in sorted(types.items()))
+    return f"OK: {len(entries)} entries ({per_type}); facts {filled} filled, {total - filled} empty"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """CLI entry point; returns the exit status."""
+    args = sys.argv[1:] if argv is None else argv
+    directory = Path(args[0]) if args else DEFAULT_ENTRIES_DIR
+    report = validate(directory)
+    if not report.ok:
+        for problem in report.problems:
+            print(problem)
+        print(f"FAILED: {len(report.problems)} problem(s) in {directory}", file=sys.stderr)
+        return 1
+    print(summary(report.entries))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

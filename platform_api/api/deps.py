@@ -1,0 +1,61 @@
+"""FastAPI dependencies as ``Annotated`` aliases: settings, DB session, staff auth, KB."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from platform_api.core.config import Settings
+from platform_api.core.security import token_matches
+from platform_api.kb import LazyRetriever, Retriever
+
+
+def get_app_settings(request: Request) -> Settings:
+    """The settings the running app was created with."""
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_app_settings)]
+
+
+def get_db(request: Request) -> Iterator[Session]:
+    """One session per request from the app's session factory (override in tests)."""
+    with request.app.state.session_factory() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_db)]
+
+_bearer = HTTPBearer(auto_error=False, description="Staff API token")
+
+
+def require_staff(
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> None:
+    """Allow the request only with ``Authorization: Bearer <staff_api_token>``."""
+    if credentials is None or not token_matches(credentials.credentials, settings.staff_api_token):
+        raise HTTPException(
+            status_code=status.HTTP_401_UNAUTHORIZED,
+            detail="missing or invalid staff token",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+CurrentStaff = Depends(require_staff)
+
+
+def get_kb_retriever(settings: SettingsDep) -> Retriever:
+    """The knowledge-base retriever, loaded on first use (override in tests).
+
+    Routes turn "index not built" into 503 (see :mod:`platform_api.api.routes.kb`).
+    """
+    return LazyRetriever(settings.kb_index_dir)
+
+
+RetrieverDep = Annotated[Retriever, Depends(get_kb_retriever)]

@@ -1,0 +1,102 @@
+"""Database operations, keyword-only, one session passed in by the caller."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from platform_api.models import Escalation, EscalationStatus, utcnow
+from platform_api.schemas import EscalationCreate, EscalationUpdate
+
+REFERENCE_TZ = ZoneInfo("Asia/Shanghai")
+"""References carry the local (China Standard Time) date staff see on their calendar."""
+_MAX_ATTEMPTS = 5
+
+
+def _reference_prefix(now: dt.datetime) -> str:
+    return f"ESC-{now.astimezone(REFERENCE_TZ):%Y%m%d}-"
+
+
+def _next_reference(*, session: Session, now: dt.datetime) -> str:
+    """``ESC-<yyyymmdd>-<nnnn>``: the day's highest sequence number plus one."""
+    prefix = _reference_prefix(now)
+    last = session.scalar(
+        select(Escalation.reference)
+        .where(Escalation.reference.like(f"{prefix}%"))
+        .order_by(func.length(Escalation.reference).desc(), Escalation.reference.desc())
+        .limit(1)
+    )
+    number = int(last.removeprefix(prefix)) + 1 if last else 1
+    return f"{prefix}{number:04d}"
+
+
+def create_escalation(
+    *, session: Session, escalation_in: EscalationCreate, now: dt.datetime | None = None
+) -> Escalation:
+    """Store a new open escalation with a fresh, unique reference.
+
+    Two concurrent writers may compute the same reference; the unique constraint rejects the
+    second one, which then retries with the next number.
+    """
+    now = now or utcnow()
+    for attempt in range(1, _MAX_ATTEMPTS + 1):
+        escalation = Escalation(
+            **escalation_in.model_dump(),
+            reference=_next_reference(session=session, now=now),
+            status=EscalationStatus.OPEN,
+            created_at=now,
+            updated_at=now,
+        )
+        session.add(escalation)
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            if attempt == _MAX_ATTEMPTS:
+                raise
+            continue
+        session.refresh(escalation)
+        return escalation
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def get_escalation(*, session: Session, reference: str) -> Escalation | None:
+    """The escalation with ``reference``, or None."""
+    return session.scalar(select(Escalation).where(Escalation.reference == reference))
+
+
+def list_escalations(
+    *,
+    session: Session,
+    status: EscalationStatus | None = None,
+    offset: int = 0,
+    limit: int = 50,
+) -> tuple[list[Escalation], int]:
+    """Newest first, optionally filtered by status; also returns the total count."""
+    query = select(Escalation)
+    count_query = select(func.count()).select_from(Escalation)
+    if status is not None:
+        query = query.where(Escalation.status == status)
+        count_query = count_query.where(Escalation.status == status)
+    rows = session.scalars(
+        query.order_by(Escalation.created_at.desc(), Escalation.id.desc())
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    return list(rows), session.scalar(count_query) or 0
+
+
+def update_escalation(
+    *, session: Session, escalation: Escalation, escalation_in: EscalationUpdate
+) -> Escalation:
+    """Apply the fields staff actually sent."""
+    for field, value in escalation_in.model_dump(exclude_unset=True).items():
+        setattr(escalation, field, value)
+    session.add(escalation)
+    session.commit()
+    session.refresh(escalation)
+    return escalation

@@ -1,0 +1,77 @@
+"""Application factory: settings → engine → routers, CORS, request logging, error handling."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+
+from platform_api.api.routes import escalations, health, kb
+from platform_api.core.config import Settings, get_settings
+from platform_api.core.db import create_all, make_engine, make_session_factory
+
+logger = logging.getLogger("platform_api")
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Create missing tables at startup (until Alembic), dispose the pool at shutdown."""
+    create_all(app.state.engine)
+    yield
+    app.state.engine.dispose()
+
+
+async def log_requests(
+    request: Request, call_next: Callable[[Request], Awaitable[Response]]
+) -> Response:
+    """One line per request: method, path (no query string, no headers), status, duration."""
+    started = time.perf_counter()
+    status_code = 500
+    try:
+        response = await call_next(request)
+        status_code = response.status_code
+        return response
+    finally:
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        logger.info("%s %s %d %.1fms", request.method, request.url.path, status_code, elapsed_ms)
+
+
+async def unhandled_error(request: Request, exc: Exception) -> JSONResponse:
+    """Last resort: log the traceback, answer JSON without internals."""
+    logger.exception("unhandled error on %s %s", request.method, request.url.path)
+    return JSONResponse(status_code=500, content={"detail": "internal server error"})
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """Build the platform API for ``settings`` (default: :func:`get_settings`)."""
+    settings = settings or get_settings()
+    app = FastAPI(
+        title="智游天府 platform API",
+        summary="Escalations to human staff and the Sichuan tourism knowledge base.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = make_engine(settings.database_url)
+    app.state.session_factory = make_session_factory(app.state.engine)
+
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PATCH"],
+            allow_headers=["Authorization", "Content-Type"],
+        )
+    app.middleware("http")(log_requests)
+    app.add_exception_handler(Exception, unhandled_error)
+
+    for module in (health, escalations, kb):
+        app.include_router(module.router)
+    return app
+
+
+app = create_app()

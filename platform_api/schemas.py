@@ -1,0 +1,118 @@
+"""Request and response bodies (pydantic), separate from the ORM tables."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from platform_api.models import EscalationStatus
+
+REFERENCE_PATTERN = r"^ESC-\d{8}-\d{4,}$"
+
+NonBlank = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class EscalationCreate(BaseModel):
+    """What the bot's ``human_handoff`` action sends."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    sender_id: Annotated[NonBlank, Field(max_length=128)]
+    channel: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_\-]{0,31}$")]
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$", max_length=16)]
+    reason: Annotated[NonBlank, Field(max_length=500)]
+    last_user_message: Annotated[str, Field(max_length=4000)] = ""
+
+
+class EscalationUpdate(BaseModel):
+    """Staff changes: status and/or who handles it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: EscalationStatus | None = None
+    assigned_to: Annotated[str | None, Field(max_length=128)] = None
+
+    @field_validator("status")
+    @classmethod
+    def _status_not_null(cls, value: EscalationStatus | None) -> EscalationStatus:
+        if value is None:
+            raise ValueError("status cannot be null; omit it to leave it unchanged")
+        return value
+
+    @field_validator("assigned_to")
+    @classmethod
+    def _strip(cls, value: str | None) -> str | None:
+        return value.strip() or None if value is not None else None
+
+
+class EscalationCreated(BaseModel):
+    """Answer to the bot: the reference to quote to the tourist."""
+
+    reference: str
+    status: EscalationStatus
+
+
+class EscalationPublic(BaseModel):
+    """One escalation as shown to staff."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    reference: str
+    sender_id: str
+    channel: str
+    language: str
+    reason: str
+    last_user_message: str
+    status: EscalationStatus
+    assigned_to: str | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+class EscalationsPublic(BaseModel):
+    """A page of escalations plus the total matching count."""
+
+    data: list[EscalationPublic]
+    count: int
+
+
+class LocalizedName(BaseModel):
+    """Chinese and English name of a knowledge-base entry."""
+
+    zh: str
+    en: str
+
+
+class KbSearchResult(BaseModel):
+    """One knowledge-base hit."""
+
+    id: str
+    name: LocalizedName
+    score: float
+    type: str
+
+
+class KbSearchResponse(BaseModel):
+    """Answer of ``GET /api/kb/search``."""
+
+    query: str
+    lang: str | None
+    results: list[KbSearchResult]
+
+
+class KbStatus(BaseModel):
+    """Knowledge-base part of the health check."""
+
+    loaded: bool
+    detail: str | None = None
+
+
+class HealthResponse(BaseModel):
+    """Answer of ``GET /api/health``."""
+
+    status: str
+    environment: str
+    database: bool
+    kb: KbStatus

@@ -1,0 +1,109 @@
+"""End to end: the trained model, the action server, the knowledge-base index and the platform API,
+started the way `make run` starts them, answering on Rasa's REST channel."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import yaml
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+ROOT = Path(__file__).resolve().parents[2]
+PORTS = {"RASA_PORT": "15005", "ACTIONS_PORT": "15055", "PLATFORM_PORT": "18000"}
+STAFF_TOKEN = "e2e-staff-token-not-a-secret"
+I18N = {lang: yaml.safe_load((ROOT / "bot" / "i18n" / f"{lang}.yml").read_text("utf-8")) for lang in ("zh", "en")}
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not (ROOT / "models" / "current").exists():
+        pytest.fail("no trained model: `make test` trains it before running the tests")
+    var = tmp_path_factory.mktemp("e2e")
+    env = {
+        **os.environ,
+        **PORTS,
+        "LOG_DIR": str(var),
+        "PLATFORM_DATABASE_URL": f"sqlite:///{var}/platform.db",
+        "PLATFORM_STAFF_API_TOKEN": STAFF_TOKEN,
+    }
+    process = subprocess.Popen(
+        ["bash", "scripts/run_all.sh"], cwd=ROOT, env=env, start_new_session=True,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 420
+        assert process.stdout is not None
+        for line in process.stdout:
+            if "all up" in line:
+                break
+            if time.monotonic() > deadline or process.poll() is not None:
+                pytest.fail(f"servers did not start; logs in {var}: {line}")
+        yield f"http://127.0.0.1:{PORTS['RASA_PORT']}"
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def say(base: str, sender: str, message: str) -> list[str]:
+    response = httpx.post(f"{base}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=60)
+    response.raise_for_status()
+    return [m["text"] for m in response.json() if "text" in m]
+
+
+@pytest.mark.parametrize(
+    ("message", "lang", "key"),
+    [
+        ("你好", "zh", "utter_greet"),
+        ("hello", "en", "utter_greet"),
+        ("谢谢", "zh", "utter_thank"),
+        ("are you a bot?", "en", "utter_iamabot"),
+        ("再见", "zh", "utter_goodbye"),
+    ],
+)
+def test_small_talk_is_answered_in_the_language_of_the_message(servers: str, message: str, lang: str, key: str) -> None:
+    texts = say(servers, f"smalltalk-{lang}-{key}", message)
+    assert texts and texts[0] in I18N[lang][key]
+
+
+def test_ticket_price_question_is_answered_from_the_knowledge_base_in_chinese(servers: str) -> None:
+    texts = say(servers, "kb-zh", "九寨沟门票多少钱")
+    answer = "\n".join(texts)
+    assert "169" in answer and "80" in answer
+    assert "consumer.gucheng.com" in answer and "2026-11-29" in answer
+    assert "门票" in answer
+
+
+def test_ticket_price_question_is_answered_from_the_knowledge_base_in_english(servers: str) -> None:
+    answer = "\n".join(say(servers, "kb-en", "How much is the Jiuzhaigou ticket?"))
+    assert "169" in answer and "consumer.gucheng.com" in answer and "2026-11-29" in answer
+    assert "ticket" in answer.lower() or "price" in answer.lower()
+
+
+def test_follow_up_question_resolves_to_the_previous_attraction(servers: str) -> None:
+    say(servers, "kb-follow", "How much is the Jiuzhaigou ticket?")
+    answer = "\n".join(say(servers, "kb-follow", "and how do I get there?"))
+    assert "Jiuzhaigou" in answer
+
+
+def test_human_handoff_is_acknowledged_and_escalated_to_staff(servers: str) -> None:
+    texts = say(servers, "handoff-zh", "我要转人工客服")
+    assert texts and texts[0] in I18N["zh"]["utter_human_handoff"]
+    staff = httpx.get(
+        f"http://127.0.0.1:{PORTS['PLATFORM_PORT']}/api/escalations",
+        headers={"Authorization": f"Bearer {STAFF_TOKEN}"}, timeout=10,
+    )
+    staff.raise_for_status()
+    assert any(e["sender_id"] == "handoff-zh" for e in staff.json()["items"] if isinstance(staff.json(), dict)) or any(
+        e["sender_id"] == "handoff-zh" for e in (staff.json() if isinstance(staff.json(), list) else [])
+    )
