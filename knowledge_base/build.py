@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import shutil
 import sys
 import time
 from collections.abc import Iterable
@@ -37,6 +38,7 @@ _TOPIC_LABELS = {
     "transport": ("交通 怎么去", "getting there transport bus train"),
     "address": ("地址 位置", "address location where"),
     "reservation": ("预约 实名", "reservation booking reserve"),
+    "details": ("详情", "details"),
 }
 
 
@@ -92,21 +94,39 @@ def make_passages(entries: Iterable[Entry]) -> list[Passage]:
     return passages
 
 
-def build_index(
-    encoder: Encoder, entries_dir: Path = DEFAULT_ENTRIES_DIR, root: Path = KB_ROOT
-) -> Path:
-    """Encode all passages, save a new version dir and point ``current`` at it."""
-    digest = corpus_hash(entries_dir)
-    passages = make_passages(load_entries(entries_dir).values())
+def encode_entries(encoder: Encoder, entries: Iterable[Entry]) -> FaissIndex:
+    """In-memory index of all passages of ``entries``."""
+    passages = make_passages(entries)
     vectors = encoder.encode([p.text for p in passages], kind="passage")
     index = FaissIndex(encoder.dimension)
     index.add(passages, vectors)
+    return index
+
+
+def build_index(
+    encoder: Encoder, entries_dir: Path = DEFAULT_ENTRIES_DIR, root: Path = KB_ROOT, keep: int = 3
+) -> Path:
+    """Encode all passages, save a new version dir, point ``current`` at it, prune old versions."""
+    digest = corpus_hash(entries_dir)
+    index = encode_entries(encoder, load_entries(entries_dir).values())
+    passages = index.passages
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
     version = f"{stamp}-{digest[:10]}"
     manifest = make_manifest(encoder.model_id, encoder.dimension, digest, len(passages))
     save_index(index, root / version, manifest)
     point_current(root, version)
+    _prune(root, keep)
     return root / version
+
+
+def _prune(root: Path, keep: int) -> None:
+    """Delete all but the newest ``keep`` version directories (never the current one)."""
+    current = (root / CURRENT).resolve()
+    versions = sorted(p for p in root.iterdir() if p.is_dir() and not p.is_symlink()
+                      and (p / "manifest.json").exists())
+    for old in versions[:-keep]:
+        if old.resolve() != current:
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def check(encoder_model_id: str, entries_dir: Path = DEFAULT_ENTRIES_DIR, root: Path = KB_ROOT) -> str:
@@ -126,7 +146,7 @@ def main(argv: list[str] | None = None) -> int:
     """CLI entry point."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--check", action="store_true", help="exit 1 if missing or stale")
-    parser.add_argument("--encoder", default=DEFAULT_ENCODER, choices=["use", "e5"])
+    parser.add_argument("--encoder", default=DEFAULT_ENCODER, choices=["use", "e5", "hash"])
     parser.add_argument("--entries", type=Path, default=DEFAULT_ENTRIES_DIR)
     parser.add_argument("--root", type=Path, default=KB_ROOT)
     args = parser.parse_args(argv)

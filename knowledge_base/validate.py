@@ -43,9 +43,25 @@ def name_key(name: str) -> str:
     return "".join(name.split()).casefold()
 
 
+VENUE_FACTS: tuple[str, ...] = (
+    "address",
+    "coordinates",
+    "phone",
+    "opening_hours",
+    "ticket",
+    "reservation",
+    "transport",
+)
+APPLICABLE_FACTS: dict[str, tuple[str, ...]] = {
+    "topic": ("details", "phone"),
+    "event": ("event_dates", "details", "address"),
+}
+
+
 def counted_facts(entry: Entry) -> list[str]:
-    """Fact fields that count for ``entry`` (``event_dates`` only for events)."""
-    return [f for f in FACT_FIELDS if f != "event_dates" or entry.type == "event"]
+    """Fact fields that count for ``entry``: those applicable to its type, plus any filled one."""
+    applicable = APPLICABLE_FACTS.get(entry.type, VENUE_FACTS)
+    return [f for f in FACT_FIELDS if f in applicable or getattr(entry, f).value is not None]
 
 
 def _raw_fact_problems(file: str, data: dict) -> list[str]:
@@ -107,14 +123,17 @@ def validate(directory: Path = DEFAULT_ENTRIES_DIR, today: dt.date | None = None
             entry = Entry.model_validate(data)
         except ValidationError as exc:
             errors = "; ".join(
-                f"{'.'.join(str(p) for p in e['loc']) or '<entry>'}: {e['msg']}" for e in exc.errors()
+                f"{'.'.join(str(p) for p in e['loc']) or '<entry>'}: {e['msg']}"
+                for e in exc.errors()
             )
             report.problems.append(f"{file}: schema error: {errors}")
             continue
         if entry.id != path.stem:
             report.problems.append(f"{file}: id '{entry.id}' differs from the file name")
         if entry.id in seen:
-            report.problems.append(f"{file}: duplicate id '{entry.id}' (also in {seen[entry.id][0]})")
+            report.problems.append(
+                f"{file}: duplicate id '{entry.id}' (also in {seen[entry.id][0]})"
+            )
             continue
         seen[entry.id] = (file, entry)
         report.problems += _entry_problems(file, entry, today)
@@ -126,7 +145,9 @@ def validate(directory: Path = DEFAULT_ENTRIES_DIR, today: dt.date | None = None
 def summary(entries: dict[str, Entry]) -> str:
     """One line: entries per type and facts filled vs empty."""
     types = Counter(e.type for e in entries.values())
-    filled = sum(getattr(e, f).value is not None for e in entries.values() for f in counted_facts(e))
+    filled = sum(
+        getattr(e, f).value is not None for e in entries.values() for f in counted_facts(e)
+    )
     total = sum(len(counted_facts(e)) for e in entries.values())
     per_type = ", ".join(f"{t} {n}" for t, n in sorted(types.items()))
     return f"OK: {len(entries)} entries ({per_type}); facts {filled} filled, {total - filled} empty"

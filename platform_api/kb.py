@@ -68,7 +68,7 @@ def load_retriever(index_dir: Path | None = None) -> Retriever:
     if index_dir is not None and "index_dir" in inspect.signature(get_retriever).parameters:
         kwargs["index_dir"] = index_dir
     try:
-        return get_retriever(**kwargs)  # type: ignore[no-any-return]
+        return get_retriever(**kwargs)
     except Exception as exc:
         if is_index_not_built(exc):
             raise KbUnavailableError(str(exc) or "knowledge base index is not built") from exc

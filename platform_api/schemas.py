@@ -25,6 +25,11 @@ class EscalationCreate(BaseModel):
     reason: Annotated[NonBlank, Field(max_length=500)]
     last_user_message: Annotated[str, Field(max_length=4000)] = ""
 
+    @field_validator("channel", "language", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
 
 class EscalationUpdate(BaseModel):
     """Staff changes: status and/or who handles it."""

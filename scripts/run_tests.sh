@@ -4,7 +4,7 @@
 # (e.g. -m e2e). pytest's "no tests collected" (exit 5) in one run is fine when the other ran tests.
 set -uo pipefail
 cd "$(dirname "$0")/.."
-export PYTHONPATH="$PWD" HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TF_CPP_MIN_LOG_LEVEL=2
+export PYTHONPATH="$PWD" HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TF_CPP_MIN_LOG_LEVEL=2 RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1
 
 echo "==> [test] Rasa environment (tests/bot)"
 .venv/rasa/bin/python -m pytest tests/bot "$@"

@@ -15,21 +15,21 @@ Method:
 3. ``prior`` (the session language) wins for very short or ambiguous text, and
    such guesses are flagged ``reliable=False``.
 """
+
 from __future__ import annotations
 
 import re
 import threading
 import unicodedata
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 SUPPORTED: tuple[str, ...] = ("zh", "en", "ja", "ko", "fr", "de", "es", "ru")
 UNDETERMINED = "und"
 LATIN_SUPPORTED: tuple[str, ...] = ("en", "fr", "de", "es")
 # Unsupported Latin-script languages lingua may route to "und".
-LATIN_UNSUPPORTED: tuple[str, ...] = (
-    "it", "pt", "nl", "ca", "ro", "pl", "cs", "sv", "da", "nb", "fi", "hu",
-    "tr", "vi", "id", "ms", "tl", "sw", "af", "la", "eo", "hr", "sq",
+LATIN_UNSUPPORTED: tuple[str, ...] = tuple(
+    "it pt nl ca ro pl cs sv da nb fi hu tr vi id ms tl sw af hr sq".split()
 )
 
 
@@ -49,6 +49,7 @@ class LanguageGuess:
 
 # --------------------------------------------------------------------------- scripts
 
+
 def _script_of(ch: str) -> str | None:
     """Coarse script class of one character (None for non-letters)."""
     o = ord(ch)
@@ -58,8 +59,13 @@ def _script_of(ch: str) -> str | None:
         if o in (0x30FB, 0x30FC):  # middle dot / prolonged sound mark: count as kana
             return "kana"
         return "kana"
-    if (0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF
-            or 0x20000 <= o <= 0x2FA1F or o == 0x3007):
+    if (
+        0x4E00 <= o <= 0x9FFF
+        or 0x3400 <= o <= 0x4DBF
+        or 0xF900 <= o <= 0xFAFF
+        or 0x20000 <= o <= 0x2FA1F
+        or o == 0x3007
+    ):
         return "han"
     if not ch.isalpha():
         return None
@@ -75,11 +81,27 @@ def _script_of(ch: str) -> str | None:
 
 
 _OTHER_SCRIPT_ISO = {
-    "THAI": "th", "ARABIC": "ar", "HEBREW": "he", "GREEK": "el", "DEVANAGARI": "hi",
-    "BENGALI": "bn", "TAMIL": "ta", "TELUGU": "te", "GEORGIAN": "ka", "ARMENIAN": "hy",
-    "ETHIOPIC": "am", "KHMER": "km", "LAO": "lo", "MYANMAR": "my", "SINHALA": "si",
-    "GUJARATI": "gu", "GURMUKHI": "pa", "KANNADA": "kn", "MALAYALAM": "ml",
-    "MONGOLIAN": "mn", "TIBETAN": "bo",
+    "THAI": "th",
+    "ARABIC": "ar",
+    "HEBREW": "he",
+    "GREEK": "el",
+    "DEVANAGARI": "hi",
+    "BENGALI": "bn",
+    "TAMIL": "ta",
+    "TELUGU": "te",
+    "GEORGIAN": "ka",
+    "ARMENIAN": "hy",
+    "ETHIOPIC": "am",
+    "KHMER": "km",
+    "LAO": "lo",
+    "MYANMAR": "my",
+    "SINHALA": "si",
+    "GUJARATI": "gu",
+    "GURMUKHI": "pa",
+    "KANNADA": "kn",
+    "MALAYALAM": "ml",
+    "MONGOLIAN": "mn",
+    "TIBETAN": "bo",
 }
 
 # Japanese-only kanji: shinjitai and kokuji that differ from both Simplified and
@@ -93,81 +115,194 @@ _JA_KANJI = frozenset(
 )
 # Typical Japanese kanji-only compounds (absent or rare in Chinese).
 _JA_COMPOUNDS: tuple[str, ...] = (
-    "切符", "予約", "料金", "無料", "宿泊", "旅館", "両替", "改札", "弁当", "新幹線",
-    "案内", "最寄", "荷物", "土産", "大丈夫", "御座", "皆様", "貴方", "郵便", "病院",
-    "露天風呂", "温泉宿", "居酒屋", "出来", "下車", "乗換", "取消", "受付", "手続",
-    "番線", "何時", "何処", "一番", "本日", "明日", "今日", "先生", "自分",
+    "切符",
+    "予約",
+    "料金",
+    "無料",
+    "宿泊",
+    "旅館",
+    "両替",
+    "改札",
+    "弁当",
+    "新幹線",
+    "案内所",
+    "最寄",
+    "荷物",
+    "土産",
+    "御座",
+    "皆様",
+    "貴方",
+    "郵便局",
+    "露天風呂",
+    "居酒屋",
+    "乗換",
+    "受付",
+    "手続",
+    "番線",
+    "自分",
 )
 # Characters that mark Chinese (Simplified-only forms, Traditional forms Japanese
 # does not use, and Chinese function words).
 _ZH_MARKERS = frozenset(
     "们这么吗呢吧啊呀个还说请谢钱门贵买过进远运边东车马见长问间时华书讲话语让给认识应"
-    "哪怎咱您她它嘛啦吃找几从对为没么儿吗们"
+    "哪怎咱您她它嘛啦吃找几从对为么儿"
+    "荐馆场园乐龙锦饭丽广汉电飞铁钟卖价订预约质务员导览观开关闭营业气报单诉帮转换两样"
+    "发现实线码级纪网络队宾厅层庙"
     "們這麼嗎說錢邊讓應沒啥嗎"
 )
+# Romanised greetings of non-Latin supported languages (whole message only).
+_ROMANIZED: dict[str, str] = {
+    **dict.fromkeys(
+        ["nihao", "ni hao", "nin hao", "xiexie", "xie xie", "zaijian", "zai jian"], "zh"
+    ),
+    **dict.fromkeys(
+        [
+            "arigato",
+            "arigatou",
+            "arigatou gozaimasu",
+            "arigato gozaimasu",
+            "konnichiwa",
+            "konbanwa",
+            "ohayo",
+            "ohayou",
+            "ohayo gozaimasu",
+            "sayonara",
+            "sumimasen",
+        ],
+        "ja",
+    ),
+    **dict.fromkeys(
+        ["annyeong", "annyeonghaseyo", "annyeong haseyo", "kamsahamnida", "gamsahamnida"], "ko"
+    ),
+    **dict.fromkeys(["spasibo", "privet", "zdravstvuyte", "do svidaniya"], "ru"),
+}
 # Cyrillic letters not used in Russian (Ukrainian, Belarusian, Serbian, Macedonian...).
 _NON_RU_CYRILLIC = frozenset("іїєґўђјљњћџѓќѕІЇЄҐЎЂЈЉЊЋЏЃЌЅ")
 
 # --------------------------------------------------------------------------- lexical cues
 
-_CUES: dict[str, frozenset[str]] = {
-    "en": frozenset("""hello hi hey thanks thank you please the is are what where when how
-        much ticket tickets price prices open opening hours want would like could my i'm
-        we our your yes okay bye goodbye morning evening sorry excuse help need visit
-        from with this that there which book booking room weather today tomorrow
-        and of to for it how's what's where's i'd can cheers great cool""".split()),
-    "fr": frozenset("""bonjour bonsoir salut merci beaucoup oui où combien les des du une je
-        vous nous c'est est-ce avec billet billets hôtel prix ouvert ouverte quelle quel
-        quand comment revoir voudrais veux pouvez aujourd'hui demain s'il plaît très
-        bien d'accord qu'est-ce ferme fermé chambre réserver temps et pas mon ma mes
-        au aux sur dans peut-être bonne journée excusez-moi moi""".split()),
-    "de": frozenset("""hallo danke bitte nein guten tag morgen abend tschüss wie viel kostet
-        wo ist der das und ich wir nicht mit für eine ein einen karte karten eintritt
-        öffnungszeiten zimmer buchen möchte können heute gibt es auf wiedersehen schön
-        vielen dank ja gut zum zur vom im wann geöffnet wetter kann hat sind bin""".split()),
-    "es": frozenset("""hola gracias por favor sí buenos buenas días tardes noches adiós dónde
-        cuánto cuesta los las yo usted quiero puedo para está entrada entradas boleto
-        boletos precio habitación reservar mañana hoy qué cómo cuándo muchas vale
-        abierto hay tiempo del al mi muy bien perdón disculpe señor necesito""".split()),
-    # non-supported languages: only distinctive words
-    "it": frozenset("""ciao grazie buongiorno buonasera prego quanto costa biglietto
-        biglietti vorrei sono dove posso arrivederci mille scusi perché anche della
-        questo domani oggi aperto""".split()),
-    "pt": frozenset("""obrigado obrigada olá bom boa onde fica custa ingresso ingressos
-        você não sim quero tchau amanhã hoje quanto está aberto bilhete""".split()),
-    "nl": frozenset("""dank bedankt goedemorgen hoeveel kost waar het kaartje alstublieft
-        ik wil graag dag tot ziens niet een""".split()),
-    "vi": frozenset("xin chào cảm ơn bao nhiêu tiền vé".split()),
-    "id": frozenset("terima kasih selamat pagi berapa harga tiket saya ingin".split()),
-    "tr": frozenset("merhaba teşekkürler teşekkür ederim nerede ne kadar bilet".split()),
-    "pl": frozenset("dziękuję cześć dzień dobry ile kosztuje bilet gdzie jest proszę".split()),
-    "sv": frozenset("tack hej hur mycket kostar biljett var finns".split()),
+_CUES_RAW: dict[str, str] = {
+    "en": """the of and to is that for it are as with his they at be this have from or one had by
+        but not what all were we when your can said there an each which she do how their if up other
+        about out many then them these some her would make like him into time has look two more go
+        see could people my than first been who its now find long down day did get come made may i
+        you he me am does doesn't don't didn't isn't aren't wasn't won't can't i'm it's that's
+        there's here where why whose because while until though although just only very really
+        still even again ever never always often sometimes usually already yet soon today tonight
+        tomorrow yesterday morning evening night week please thanks thank hello hi hey bye goodbye
+        yes yeah okay sorry excuse help need want should must might price much how's what's
+        where's let's we're they're you're i'll i've i'd our ticket tickets open hours book room
+        weather visit cheers great cool near far cheap expensive any which thx pls plz ty btw""",
+    "fr": """le les une des du au aux et est sont être avoir ai avons avez ont je il elle nous vous
+        ils elles ne pas moins très bien mais où donc ni que qui quoi quel quelle quels quelles ce
+        cet cette ces mon ma mes ton ta tes sa ses notre votre leur leurs dans sous avec sans pour
+        chez vers depuis pendant avant après aussi encore déjà toujours jamais souvent parfois ici
+        là aujourd'hui demain maintenant oui merci bonjour bonsoir salut revoir beaucoup peu trop
+        comment combien pourquoi quand c'est j'ai voudrais veux peux pouvez faut fait faire aller
+        allez vais va était été avait sera peut doit comme tout tous toute toutes rien quelque
+        chose d'accord s'il plaît billet billets prix gare chambre ouvert fermé réserver
+        qu'est-ce est-ce excusez-moi bonne journée au-revoir puis-je y-a-t-il n'est l'hôtel""",
+    "de": """der die das den dem des ein eine einer eines einem einen und oder aber denn weil dass
+        daß ob wenn als wie wo wer was ist sind war waren bin bist sein haben hat hatte habe wird
+        werden wurde kann können muss müssen soll will möchte ich du er sie es wir ihr mich mir
+        dich dir ihn ihm uns euch nicht kein keine keinen nichts auch noch schon immer nie oft
+        sehr viel viele mehr weniger hier dort heute morgen gestern jetzt dann bitte danke ja nein
+        hallo tschüss gut mit für von zu zum zur bei nach aus über unter vor hinter zwischen durch
+        gegen ohne um im am ins vom beim auf an in alles alle jeder jede jedes diese dieser dieses
+        welche welcher sich gibt geht gehen kommen kommt machen macht sagen sagt wieder etwas
+        kostet eintritt karte karten zimmer buchen geöffnet wetter guten tag abend wiedersehen
+        vielen dank schön entschuldigung""",
+    "es": """el la los las un una unos unas y o pero porque que qué quién cuál cuándo cómo dónde
+        cuánto cuánta cuántos es son está están estoy estamos ser estar soy eres fue era había hay
+        tiene tengo tienen hacer hace puedo puede pueden quiero quiere yo tú él ella nosotros
+        ellos ellas usted ustedes me te se lo le les nos mi mis tu su sus nuestro del al con sin
+        para por sobre entre hasta desde durante también muy más menos mucho muchos muchas poco
+        todo todos toda todas nada algo hoy mañana ayer ahora aquí allí sí no gracias hola adiós
+        buenos buenas días noches tardes favor bien vale cuesta precio entrada entradas habitación
+        billete boleto este esta estos estas ese esa eso aquel donde cuando como pues ya aún
+        siempre nunca reservar perdón disculpe necesito""",
+    # non-supported languages: distinctive words only (used to route to "und")
+    "it": """ciao grazie buongiorno buonasera prego quanto biglietto biglietti vorrei sono
+        posso arrivederci scusi perché anche della questo domani oggi aperto che il gli alla
+        nel sul è""",
+    "pt": """obrigado obrigada olá bom boa fica custa ingresso ingressos você não quero
+        tchau amanhã hoje quanto aberto bilhete tudo bem um uma quarto""",
+    "nl": """dank bedankt goedemorgen hoeveel kost waar het kaartje alstublieft ik wil graag dag
+        ziens niet een wel je""",
+    "vi": "xin chào cảm ơn bao nhiêu tiền vé tôi muốn",
+    "id": "terima kasih selamat pagi berapa harga tiket saya ingin banyak",
+    "tr": "merhaba teşekkürler teşekkür ederim nerede ne kadar bilet",
+    "pl": "dziękuję cześć dzień dobry ile kosztuje bilet gdzie jest proszę bardzo",
+    "sv": "tack hej hur mycket kostar biljett var finns så",
 }
-# Words shared between languages carry no lexical signal.
-_SHARED = frozenset("""no hotel ticket die la le el en de a e o que un una es in is
-    me te se si mi tu ma ok okay taxi bus metro panda pandas museo museum hotel""".split())
-for _lang, _words in list(_CUES.items()):
-    _others = set().union(*(w for l2, w in _CUES.items() if l2 != _lang))
-    _CUES[_lang] = frozenset(w for w in _words if w not in _SHARED and w not in _others)
-_SUPPORTED_CUE_LANGS = LATIN_SUPPORTED
-_UNSUPPORTED_CUE_LANGS = tuple(l for l in _CUES if l not in LATIN_SUPPORTED)
+# Words shared between supported languages carry no lexical signal.
+_SHARED = frozenset(
+    """no hotel ticket die la le el en de a e o que un una es in an was will also va era hay long
+    so hat man war me te se si tu son sur car or on par plus dont as mais sin hier rest ok okay
+    taxi bus metro panda pandas museo museum hand see""".split()
+)
+
+
+def _build_cues() -> dict[str, frozenset[str]]:
+    raw = {lg: set(t.split()) - _SHARED for lg, t in _CUES_RAW.items()}
+    cues: dict[str, frozenset[str]] = {}
+    for lang, words in raw.items():
+        if lang in LATIN_SUPPORTED:  # exclusive among the supported languages
+            others = set().union(*(raw[o] for o in LATIN_SUPPORTED if o != lang))
+        else:  # unsupported cue must not be a supported-language word
+            others = set().union(*(raw[o] for o in LATIN_SUPPORTED))
+        cues[lang] = frozenset(words - others)
+    return cues
+
+
+_CUES = _build_cues()
+_UNSUPPORTED_CUE_LANGS = tuple(lg for lg in _CUES if lg not in LATIN_SUPPORTED)
 
 _CHAR_CUES: dict[str, tuple[str, float]] = {
-    "ß": ("de", 0.5), "ä": ("de", 0.25), "ö": ("de", 0.2), "ü": ("de", 0.2),
-    "ñ": ("es", 0.5), "¿": ("es", 0.6), "¡": ("es", 0.6), "á": ("es", 0.15),
-    "í": ("es", 0.12), "ó": ("es", 0.12), "ú": ("es", 0.12),
-    "è": ("fr", 0.25), "ê": ("fr", 0.25), "ç": ("fr", 0.25), "à": ("fr", 0.15),
-    "â": ("fr", 0.25), "î": ("fr", 0.25), "ô": ("fr", 0.2), "û": ("fr", 0.25),
-    "ù": ("fr", 0.3), "œ": ("fr", 0.5), "ë": ("fr", 0.1), "ï": ("fr", 0.2),
-    "é": ("fr", 0.1),
+    "ß": ("de", 0.5),
+    "ä": ("de", 0.15),
+    "ö": ("de", 0.15),
+    "ü": ("de", 0.15),
+    "ñ": ("es", 0.4),
+    "¿": ("es", 0.6),
+    "¡": ("es", 0.6),
+    "á": ("es", 0.1),
+    "í": ("es", 0.1),
+    "ó": ("es", 0.1),
+    "ú": ("es", 0.1),
+    "œ": ("fr", 0.5),
+    "ç": ("fr", 0.15),
+    "è": ("fr", 0.15),
+    "ê": ("fr", 0.15),
+    "â": ("fr", 0.15),
+    "î": ("fr", 0.15),
+    "ô": ("fr", 0.15),
+    "û": ("fr", 0.15),
+    "ù": ("fr", 0.2),
+    "ë": ("fr", 0.1),
+    "ï": ("fr", 0.1),
 }
+_CUE_WEIGHT = 0.5  # per exclusive function/greeting word, divided by word count
+_LD_WEIGHT = 0.25  # langdetect share on text longer than `short_words`
+_CAPS_WEIGHT = 0.15
 # Letters that rule out en/fr/de/es entirely (pt, vi, pl, cz, tr, ro, nordic ...).
 _NON_SUPPORTED_LATIN_LETTERS = {
-    **{c: "pt" for c in "ãõ"}, **{c: "vi" for c in "ơưăđạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"},
-    **{c: "pl" for c in "ąęłńśźż"}, **{c: "cs" for c in "řůěčšžťďň"},
-    **{c: "tr" for c in "ğışş"}, **{c: "ro" for c in "ţţș"}, **{c: "sv" for c in "å"},
+    **{c: "pt" for c in "ãõ"},
+    **{c: "vi" for c in "ơưăđạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹ"},
+    **{c: "pl" for c in "ąęłńśźż"},
+    **{c: "cs" for c in "řůěčšžťďň"},
+    **{c: "tr" for c in "ğışş"},
+    **{c: "ro" for c in "ţțș"},
+    **{c: "sv" for c in "å"},
     **{c: "da" for c in "øæ"},
 }
+
+
+def _normalize(text: str | None) -> str:
+    """NFKC (full-width Latin -> ASCII, half-width kana -> kana) and trimmed."""
+    return unicodedata.normalize("NFKC", text or "").strip()
+
+
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
@@ -189,9 +324,15 @@ def _lingua(kind: str):  # noqa: ANN202 - lingua type
 
             codes = LATIN_SUPPORTED if kind == "sup" else LATIN_SUPPORTED + LATIN_UNSUPPORTED
             langs = [Language.from_iso_code_639_1(getattr(IsoCode639_1, c.upper())) for c in codes]
-            _DETECTORS[kind] = (
-                LanguageDetectorBuilder.from_languages(*langs).with_preloaded_language_models().build()
+            builder = LanguageDetectorBuilder.from_languages(*langs)
+            # The wide model only vetoes supported languages on longer text:
+            # trigram-only low-accuracy mode keeps it fast and small.
+            builder = (
+                builder.with_preloaded_language_models()
+                if kind == "sup"
+                else builder.with_low_accuracy_mode()
             )
+            _DETECTORS[kind] = builder.build()
         return _DETECTORS[kind]
 
 
@@ -213,6 +354,7 @@ def _conf_dict(values) -> dict[str, float]:  # noqa: ANN001
 
 # --------------------------------------------------------------------------- identifier
 
+
 class LanguageIdentifier:
     """Script rules + lingua + langdetect + lexical cues; see module docstring."""
 
@@ -221,21 +363,36 @@ class LanguageIdentifier:
         self.short_words = short_words
 
     # public API -------------------------------------------------------------
+    def warm_up(self) -> None:
+        """Load the lingua and langdetect models now (first detection is otherwise slow)."""
+        _lingua("sup")
+        _lingua("wide")
+        if self.use_langdetect:
+            _langdetect_probs("warm up")
+
     def detect(self, text: str, prior: str | None = None) -> LanguageGuess:
         """Detect the language of one message; ``prior`` = session language."""
         return self._detect(text, prior, None, None)
 
     def detect_batch(self, texts: Sequence[str]) -> list[LanguageGuess]:
         """Detect many messages (no prior); lingua runs in parallel on Latin text."""
-        texts = [t or "" for t in texts]
+        texts = [_normalize(t) for t in texts]
         latin_idx = [i for i, t in enumerate(texts) if self._dominant(t)[0] == "latin"]
         sup: dict[int, dict[str, float]] = {}
         wide: dict[int, dict[str, float]] = {}
         if latin_idx:
             lt = [texts[i] for i in latin_idx]
-            for i, vals in zip(latin_idx, _lingua("sup").compute_language_confidence_values_in_parallel(lt)):
+            for i, vals in zip(
+                latin_idx,
+                _lingua("sup").compute_language_confidence_values_in_parallel(lt),
+                strict=False,
+            ):
                 sup[i] = _conf_dict(vals)
-            for i, vals in zip(latin_idx, _lingua("wide").compute_language_confidence_values_in_parallel(lt)):
+            for i, vals in zip(
+                latin_idx,
+                _lingua("wide").compute_language_confidence_values_in_parallel(lt),
+                strict=False,
+            ):
                 wide[i] = _conf_dict(vals)
         return [self._detect(t, None, sup.get(i), wide.get(i)) for i, t in enumerate(texts)]
 
@@ -255,26 +412,31 @@ class LanguageIdentifier:
         for s, n in counts.items():
             if s not in ("han", "kana", "hangul"):
                 weights[s] = n / 3.0
-        best = max(weights, key=weights.get)
+        best = max(weights, key=lambda k: weights[k])
         if best == "cjk":
-            if counts.get("hangul", 0) >= max(counts.get("kana", 0), 1) and counts.get("hangul", 0) * 2 >= cjk * 0.5:
+            hangul, kana = counts.get("hangul", 0), counts.get("kana", 0)
+            if hangul and hangul >= kana:
                 return "hangul", counts
-            if counts.get("kana", 0):
-                return "kana", counts
-            if counts.get("hangul", 0):
-                return "hangul", counts
-            return "han", counts
+            return ("kana" if kana else "han"), counts
         return best, counts
 
-    def _detect(self, text: str, prior: str | None,
-                sup: dict[str, float] | None, wide: dict[str, float] | None) -> LanguageGuess:
-        text = unicodedata.normalize("NFC", text or "")
+    def _detect(
+        self,
+        text: str,
+        prior: str | None,
+        sup: dict[str, float] | None,
+        wide: dict[str, float] | None,
+    ) -> LanguageGuess:
+        text = _normalize(text)
         script, counts = self._dominant(text)
         if script == "none":
             return LanguageGuess(prior if prior in SUPPORTED else UNDETERMINED, 0.0, False, "")
         if script == "hangul":
             return LanguageGuess("ko", 0.99, True, "ko")
         if script == "kana":
+            kana = [c for c in text if _script_of(c) == "kana"]
+            if set(kana) == {"の"} and len(kana) == 1 and any(c in _ZH_MARKERS for c in text):
+                return LanguageGuess("zh", 0.9, True, "zh")  # Chinese "X の Y" stylisation
             return LanguageGuess("ja", 0.99, True, "ja")
         if script == "han":
             return self._han(text, prior)
@@ -285,6 +447,9 @@ class LanguageIdentifier:
         if script.startswith("other"):
             iso = _OTHER_SCRIPT_ISO.get(script.split(":", 1)[-1], "")
             return LanguageGuess(UNDETERMINED, 0.95, True, iso)
+        romanized = _ROMANIZED.get(" ".join(_words(text)))
+        if romanized:  # "ni hao", "arigato": often typed out of politeness -> unreliable
+            return LanguageGuess(romanized, 0.6, False, romanized)
         return self._latin(text, prior, sup, wide)
 
     @staticmethod
@@ -299,66 +464,117 @@ class LanguageIdentifier:
         # Han characters shared by zh and ja: Chinese is the default in Sichuan.
         if prior == "ja":
             return LanguageGuess("ja", 0.55, False, "ja")
-        return LanguageGuess("zh", 0.9 if len(han) >= 3 else 0.75, len(han) >= 3 or prior in (None, "zh"), "zh")
+        return LanguageGuess(
+            "zh", 0.9 if len(han) >= 3 else 0.75, len(han) >= 3 or prior in (None, "zh"), "zh"
+        )
 
-    def _latin(self, text: str, prior: str | None,
-               sup: dict[str, float] | None, wide: dict[str, float] | None) -> LanguageGuess:
+    def _latin(
+        self,
+        text: str,
+        prior: str | None,
+        sup: dict[str, float] | None,
+        wide: dict[str, float] | None,
+    ) -> LanguageGuess:
         low = text.lower()
         words = _words(text)
-        n = len(words)
-        short = n <= self.short_words
-        # Hard evidence for non-supported Latin languages (ã, ơ, ł, ř, ...).
-        foreign = [_NON_SUPPORTED_LATIN_LETTERS[c] for c in low if c in _NON_SUPPORTED_LATIN_LETTERS]
+        n = max(len(words), 1)
+        short = len(words) <= self.short_words
         if sup is None:
             sup = _conf_dict(_lingua("sup").compute_language_confidence_values(text))
         if wide is None:
             wide = _conf_dict(_lingua("wide").compute_language_confidence_values(text))
-        ld = _langdetect_probs(text) if self.use_langdetect else {}
+        ld_cache: list[dict[str, float]] = []
 
-        cue = {l: sum(w in ws for w in words) for l, ws in _CUES.items()}
-        scores: dict[str, float] = {}
-        w_lingua, w_ld = (0.8, 0.1) if short else (0.6, 0.3)
-        for l in LATIN_SUPPORTED:
-            s = w_lingua * sup.get(l, 0.0) + w_ld * ld.get(l, 0.0)
-            s += 0.35 * cue.get(l, 0) / max(n, 1) * (2.0 if short else 1.0)
-            scores[l] = s
-        for c in low:
-            if c in _CHAR_CUES:
-                l, w = _CHAR_CUES[c]
-                scores[l] += w / (1.0 if short else 2.0)
+        def ld() -> dict[str, float]:  # langdetect is the slow part: run it lazily
+            if not ld_cache:
+                ld_cache.append(_langdetect_probs(text) if self.use_langdetect else {})
+            return ld_cache[0]
+
+        def ld_best() -> str | None:
+            probs = ld()
+            return max(probs, key=lambda k: probs[k]) if probs else None
+
+        cue = {lg: sum(w in ws for w in words) for lg, ws in _CUES.items()}
+        # Score the supported languages: lingua first; langdetect only on longer,
+        # uncertain text (it is weak on short text).
+        scores = {lg: sup.get(lg, 0.0) for lg in LATIN_SUPPORTED}
+        if not short and max(scores.values(), default=0.0) < 0.9:
+            ld_total = sum(ld().get(lg, 0.0) for lg in LATIN_SUPPORTED)
+            if ld_total > 0:
+                scores = {
+                    lg: (1 - _LD_WEIGHT) * v + _LD_WEIGHT * ld().get(lg, 0.0) / ld_total
+                    for lg, v in scores.items()
+                }
+        for lg in LATIN_SUPPORTED:
+            scores[lg] += _CUE_WEIGHT * cue[lg] / n
+        char_hits = {c for c in low if c in _CHAR_CUES}
+        for c in char_hits:
+            lg, w = _CHAR_CUES[c]
+            scores[lg] += w if short else w / 2
+        if short:  # German capitalises nouns (mid-text capitals or a lone noun)
+            tokens = text.split()
+            caps = [t[:1].isupper() and t[1:].isalpha() and t[1:].islower() for t in tokens]
+            bump = (
+                _CAPS_WEIGHT if len(tokens) == 1 and caps[0] else _CAPS_WEIGHT * sum(caps[1:]) / n
+            )
+            scores["de"] += bump
         total = sum(scores.values()) or 1.0
-        best = max(scores, key=scores.get)
+        best = max(scores, key=lambda k: scores[k])
         conf = scores[best] / total
 
-        # Non-supported Latin language?
-        w_best = max(wide, key=wide.get) if wide else best
-        unsup_cue = max((cue[l] for l in _UNSUPPORTED_CUE_LANGS), default=0)
-        sup_cue = max(cue[l] for l in LATIN_SUPPORTED)
-        if w_best not in LATIN_SUPPORTED:
-            w_sup_mass = sum(wide.get(l, 0.0) for l in LATIN_SUPPORTED)
-            ld_best = max(ld, key=ld.get) if ld else w_best
-            strong = (
-                (foreign and not short)
-                or (n >= 3 and wide[w_best] >= 0.5 and w_sup_mass <= 0.35 and ld_best not in LATIN_SUPPORTED)
-                or (unsup_cue > sup_cue and (unsup_cue >= 1 and (short or unsup_cue >= 2)))
-                or (foreign and short and w_sup_mass <= 0.2)
-            )
-            if strong:
-                return LanguageGuess(UNDETERMINED, round(max(wide[w_best], 0.6), 4), True, w_best)
+        und = self._unsupported(words, low, short, wide, ld_best, cue)
+        if und is not None:
+            return und
 
-        # Reliability for short text.
-        ld_best = max(ld, key=ld.get) if ld else None
-        sup_best = max(sup, key=sup.get) if sup else best
-        agree = ld_best == best and sup_best == best
-        has_cue = cue.get(best, 0) > 0 or any(_CHAR_CUES.get(c, ("", 0))[0] == best and _CHAR_CUES[c][1] >= 0.25 for c in low)
+        has_cue = cue[best] > 0 or any(
+            _CHAR_CUES[c][0] == best and _CHAR_CUES[c][1] >= 0.4 for c in char_hits
+        )
         reliable = True
         if short:
-            reliable = (conf >= 0.6 and (agree or has_cue)) or conf >= 0.8
-            if n == 1 and len(words[0]) <= 2 and not has_cue:
+            reliable = (
+                conf >= 0.8 or (has_cue and conf >= 0.45) or (conf >= 0.6 and ld_best() == best)
+            )
+            if len(words) == 1 and len(words[0]) <= 2 and not has_cue:
                 reliable = False
-        if not reliable and prior in LATIN_SUPPORTED and scores.get(prior, 0) > 0.0:
-            return LanguageGuess(prior, round(scores[prior] / total, 4), False, prior)
+        if not reliable and prior in SUPPORTED and prior != best:
+            # ambiguous short Latin text ("ok", "hotel", "taxi"): keep the session language
+            return LanguageGuess(prior, round(scores.get(prior, 0.0) / total, 4), False, prior)
         return LanguageGuess(best, round(min(conf, 1.0), 4), reliable, best)
+
+    @staticmethod
+    def _unsupported(
+        words: list[str],
+        low: str,
+        short: bool,
+        wide: dict[str, float],
+        ld_best: Callable[[], str | None],
+        cue: dict[str, int],
+    ) -> LanguageGuess | None:
+        """``und`` guess for confidently non-supported Latin text, else None."""
+        w_best = max(wide, key=lambda k: wide[k]) if wide else UNDETERMINED
+        unsup_cue = max(cue[lg] for lg in _UNSUPPORTED_CUE_LANGS)
+        sup_cue = max(cue[lg] for lg in LATIN_SUPPORTED)
+        foreign = [
+            _NON_SUPPORTED_LATIN_LETTERS[c] for c in low if c in _NON_SUPPORTED_LATIN_LETTERS
+        ]
+        if unsup_cue > sup_cue and (short or unsup_cue >= 2):
+            # distinctive greetings / function words of e.g. it, pt, nl, tr
+            code = max(_UNSUPPORTED_CUE_LANGS, key=lambda lg: (cue[lg], wide.get(lg, 0.0)))
+            return LanguageGuess(UNDETERMINED, 0.8 if unsup_cue >= 2 else 0.7, True, code)
+        if foreign and sup_cue == 0:
+            # letters absent from en/fr/de/es (ã ơ ł ř ş å ø ...)
+            code = w_best if w_best not in LATIN_SUPPORTED else max(set(foreign), key=foreign.count)
+            return LanguageGuess(UNDETERMINED, 0.8, True, code)
+        if (
+            len(words) >= 3
+            and w_best not in LATIN_SUPPORTED
+            and wide.get(w_best, 0.0) >= 0.5
+            and sum(wide.get(lg, 0.0) for lg in LATIN_SUPPORTED) <= 0.35
+            and ld_best() == w_best  # both detectors agree on the same other language
+            and sup_cue * 3 < len(words)
+        ):
+            return LanguageGuess(UNDETERMINED, round(max(wide[w_best], 0.6), 4), True, w_best)
+        return None
 
 
 _DEFAULT: LanguageIdentifier | None = None

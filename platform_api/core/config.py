@@ -38,6 +38,9 @@ class Settings(BaseSettings):
     )
 
     environment: Environment = "local"
+    host: str = "127.0.0.1"
+    """Interface ``python server.py`` binds to (``0.0.0.0`` inside a container)."""
+    port: int = Field(default=8000, ge=1, le=65535)
     database_url: str = Field(default_factory=_default_database_url)
     cors_origins: Annotated[list[str], NoDecode] = []
     """Allowed browser origins; comma-separated in the environment."""

@@ -104,6 +104,5 @@ def test_human_handoff_is_acknowledged_and_escalated_to_staff(servers: str) -> N
         headers={"Authorization": f"Bearer {STAFF_TOKEN}"}, timeout=10,
     )
     staff.raise_for_status()
-    assert any(e["sender_id"] == "handoff-zh" for e in staff.json()["items"] if isinstance(staff.json(), dict)) or any(
-        e["sender_id"] == "handoff-zh" for e in (staff.json() if isinstance(staff.json(), list) else [])
-    )
+    escalations = staff.json()["data"]
+    assert any(e["sender_id"] == "handoff-zh" and e["language"] == "zh" for e in escalations)

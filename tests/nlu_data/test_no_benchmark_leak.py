@@ -75,7 +75,7 @@ def test_leak_detector_catches_a_copied_sentence(benchmark: set[str], tmp_path: 
     rows = [json.loads(r) for r in (BENCHMARKS / "nlu_kdconv_zh.jsonl").read_text(encoding="utf-8").splitlines()]
     copied = next(r["text"] for r in rows if len(normalise(r["text"])) >= 12) + " "
     (tmp_path / "nlu.yml").write_text(
-        yaml.safe_dump({"nlu": [{"intent": "thank", "examples": f"- hello there\n- {copied}\n"}]}, allow_unicode=True),
+        yaml.safe_dump({"nlu": [{"intent": "thank", "examples": f"- 我想问一下峨眉山金顶的索道几点停运\n- {copied}\n"}]}, allow_unicode=True),
         encoding="utf-8",
     )
     assert find_leaks(tmp_path, benchmark) == [("nlu.yml", copied.strip())]

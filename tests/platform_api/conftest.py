@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -74,7 +74,10 @@ def make_entry(**overrides: object) -> Entry:
         "type": "museum",
         "names": {"zh": "成都武侯祠博物馆", "en": "Chengdu Wuhou Shrine Museum"},
         "aliases": ["武侯祠", "Wuhou Shrine"],
-        "description": {"zh": "纪念诸葛亮和刘备的祠庙。", "en": "Shrine to Zhuge Liang and Liu Bei."},
+        "description": {
+            "zh": "纪念诸葛亮和刘备的祠庙。",
+            "en": "Shrine to Zhuge Liang and Liu Bei.",
+        },
     }
     data.update(overrides)
     return Entry.model_validate(data)
@@ -133,3 +136,19 @@ def escalation_payload() -> dict[str, str]:
         "reason": "complaint",
         "last_user_message": "我要投诉，转人工",
     }
+
+
+@pytest.fixture
+def use_retriever(app: FastAPI) -> Callable[[object], None]:
+    """Swap the KB dependency for ``retriever`` in this test's app."""
+
+    def _use(retriever: object) -> None:
+        app.dependency_overrides[get_kb_retriever] = lambda: retriever
+
+    return _use
+
+
+@pytest.fixture
+def broken_retriever() -> type[BrokenRetriever]:
+    """The :class:`BrokenRetriever` class, for tests that simulate a missing index."""
+    return BrokenRetriever

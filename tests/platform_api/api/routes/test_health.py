@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from platform_api.api.deps import get_kb_retriever
+from platform_api.core.db import make_engine
 from platform_api.kb import KbUnavailableError
-from tests.platform_api.conftest import BrokenRetriever
 
 
 def test_health_reports_database_and_loaded_kb(client: TestClient) -> None:
@@ -22,24 +23,21 @@ def test_health_reports_database_and_loaded_kb(client: TestClient) -> None:
     }
 
 
-def test_health_reports_kb_not_built_without_failing(app: FastAPI, client: TestClient) -> None:
-    app.dependency_overrides[get_kb_retriever] = lambda: BrokenRetriever(
-        KbUnavailableError("knowledge base index is not built; run make build-index")
-    )
+def test_health_reports_kb_not_built_without_failing(
+    client: TestClient, use_retriever: Callable[[object], None], broken_retriever: type
+) -> None:
+    use_retriever(broken_retriever(KbUnavailableError("index not built; run make build-index")))
 
     body = client.get("/api/health").json()
 
     assert body["status"] == "ok"
-    assert body["kb"] == {
-        "loaded": False,
-        "detail": "knowledge base index is not built; run make build-index",
-    }
+    assert body["kb"] == {"loaded": False, "detail": "index not built; run make build-index"}
 
 
-def test_health_hides_unexpected_kb_errors(app: FastAPI, client: TestClient) -> None:
-    app.dependency_overrides[get_kb_retriever] = lambda: BrokenRetriever(
-        RuntimeError("/secret/path exploded")
-    )
+def test_health_hides_unexpected_kb_errors(
+    client: TestClient, use_retriever: Callable[[object], None], broken_retriever: type
+) -> None:
+    use_retriever(broken_retriever(RuntimeError("/secret/path exploded")))
 
     body = client.get("/api/health").json()
 
@@ -47,10 +45,7 @@ def test_health_hides_unexpected_kb_errors(app: FastAPI, client: TestClient) -> 
 
 
 def test_health_is_degraded_when_database_is_down(app: FastAPI, client: TestClient) -> None:
-    app.state.engine.dispose()
-    app.state.engine = __import__("platform_api.core.db", fromlist=["make_engine"]).make_engine(
-        "sqlite:////nonexistent-dir/never/platform.db"
-    )
+    app.state.engine = make_engine("sqlite:////nonexistent-dir/never/platform.db")
 
     body = client.get("/api/health").json()
 

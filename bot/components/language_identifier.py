@@ -1,0 +1,131 @@
+"""Rasa 3.6 graph component that tags every user message with its language.
+
+Pipeline usage (config.yml), ideally first, before the tokenizers::
+
+    - name: bot.components.language_identifier.LanguageIdentifier
+
+Registered as a non-trainable ``MESSAGE_FEATURIZER`` so Rasa runs it both on
+training data (``process_training_data``) and on parse (``process``). It adds
+no features. For each message with text it sets (all in the parse output):
+
+* ``language``: one of zh en ja ko fr de es ru, or ``"und"`` (unsupported);
+* ``language_confidence``: float 0..1;
+* ``language_reliable``: False for very short / ambiguous text.
+
+Entities added at parse time only (never to training data, so DIET does not
+learn them):
+
+* reliable supported guess -> ``{"entity": "language", "value": <code>,
+  "start": 0, "end": len(text), "extractor": "LanguageIdentifier",
+  "confidence_entity": conf}``; with a ``from_entity`` mapping this sets the
+  ``language`` slot. Unreliable guesses add nothing, so the slot keeps the
+  session language.
+* reliable unsupported language -> ``language`` is ``"und"`` and an entity
+  ``unsupported_language`` carries the detected ISO 639-1 code (e.g. "it",
+  "th"; may be "" for an unknown script) so the bot can answer politely.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.components.langid import UNDETERMINED, LanguageGuess, get_identifier
+
+EXTRACTOR_NAME = "LanguageIdentifier"
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
+class LanguageIdentifier(GraphComponent):
+    """Sets ``language`` (+ entity) on messages; see module docstring."""
+
+    @staticmethod
+    def get_default_config() -> dict[str, Any]:
+        """Default config."""
+        return {
+            "add_entity": True,
+            "entity_name": "language",
+            "unsupported_entity_name": "unsupported_language",
+            "min_entity_confidence": 0.0,
+        }
+
+    def __init__(self, config: dict[str, Any]) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._identifier = get_identifier()
+        self._identifier.warm_up()  # load models at model-load time, not on the first message
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> LanguageIdentifier:
+        """Creates the component (nothing to train or persist)."""
+        return cls(config)
+
+    @staticmethod
+    def required_packages() -> list[str]:
+        """Packages Rasa checks for (import name == distribution name only)."""
+        return ["langdetect"]  # lingua: module and distribution names differ
+
+    # ------------------------------------------------------------------ graph API
+    def process_training_data(self, training_data: TrainingData) -> TrainingData:
+        """Annotates training examples with ``language`` (no entities added)."""
+        messages = [m for m in training_data.training_examples if _text_of(m)]
+        guesses = self._identifier.detect_batch([_text_of(m) for m in messages])
+        for message, guess in zip(messages, guesses, strict=False):
+            self._set_attributes(message, guess)
+        return training_data
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        """Annotates user messages at parse time (attributes + entities)."""
+        for message in messages:
+            text = _text_of(message)
+            if not text:
+                continue
+            guess = self._identifier.detect(text)
+            self._set_attributes(message, guess)
+            if self._config["add_entity"]:
+                self._add_entity(message, guess, text)
+        return messages
+
+    # ------------------------------------------------------------------ helpers
+    @staticmethod
+    def _set_attributes(message: Message, guess: LanguageGuess) -> None:
+        message.set("language", guess.language, add_to_output=True)
+        message.set("language_confidence", float(guess.confidence), add_to_output=True)
+        message.set("language_reliable", bool(guess.reliable), add_to_output=True)
+
+    def _add_entity(self, message: Message, guess: LanguageGuess, text: str) -> None:
+        if not guess.reliable or guess.confidence < self._config["min_entity_confidence"]:
+            return
+        if guess.language == UNDETERMINED:
+            name, value = self._config["unsupported_entity_name"], guess.detected
+        else:
+            name, value = self._config["entity_name"], guess.language
+        entity = {
+            "entity": name,
+            "value": value,
+            "start": 0,
+            "end": len(text),
+            "extractor": EXTRACTOR_NAME,
+            "confidence_entity": float(guess.confidence),
+        }
+        message.set(ENTITIES, [*message.get(ENTITIES, []), entity], add_to_output=True)
+
+
+def _text_of(message: Message) -> str | None:
+    """User text of a message, ignoring empty text and ``/intent`` payloads."""
+    text = message.get(TEXT)
+    if not isinstance(text, str) or not text.strip() or text.startswith("/"):
+        return None
+    return text

@@ -1,0 +1,137 @@
+#!/usr/bin/env python
+"""Evaluate language identification: ours vs. "langdetect alone" and "lingua-8".
+
+Reports accuracy per kind (single-words / word-pairs / sentences) and per
+language on the lingua benchmark, plus accuracy on our own short-chat set.
+Writes ``reports/langid.json`` and prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot.components.langid import SUPPORTED, UNDETERMINED, LanguageIdentifier  # noqa: E402
+
+BENCH = Path("/work/shared/benchmarks/langid_lingua.jsonl")
+CHAT = ROOT / "tests/data/langid_chat.jsonl"
+KINDS = ("single-words", "word-pairs", "sentences")
+Predictor = Callable[[Sequence[str]], list[str]]
+
+
+def ours() -> Predictor:
+    ident = LanguageIdentifier()
+    return lambda texts: [g.language for g in ident.detect_batch(texts)]
+
+
+def langdetect_alone() -> Predictor:
+    from langdetect import DetectorFactory, detect
+    from langdetect.lang_detect_exception import LangDetectException
+
+    def one(text: str) -> str:
+        DetectorFactory.seed = 0
+        try:
+            code = detect(text).split("-")[0]
+        except LangDetectException:
+            return UNDETERMINED
+        return code if code in SUPPORTED else UNDETERMINED
+
+    return lambda texts: [one(t) for t in texts]
+
+
+def lingua8() -> Predictor:
+    from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+
+    det = (
+        LanguageDetectorBuilder.from_languages(
+            *[Language.from_iso_code_639_1(getattr(IsoCode639_1, c.upper())) for c in SUPPORTED]
+        )
+        .with_preloaded_language_models()
+        .build()
+    )
+
+    def run(texts: Sequence[str]) -> list[str]:
+        out = det.detect_languages_in_parallel_of(list(texts))
+        return [lg.iso_code_639_1.name.lower() if lg else UNDETERMINED for lg in out]
+
+    return run
+
+
+def load(path: Path) -> list[dict]:
+    return [json.loads(lg) for lg in path.read_text(encoding="utf-8").splitlines() if lg.strip()]
+
+
+def score(rows: list[dict], preds: list[str], group: str | None) -> dict:
+    """Accuracy overall and by language (and by ``group`` field if given)."""
+    tot: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for row, pred in zip(rows, preds, strict=False):
+        keys = ["all", f"lang:{row['lang']}"]
+        if group:
+            keys += [f"{group}:{row[group]}", f"{group}:{row[group]}|{row['lang']}"]
+        for k in keys:
+            tot[k][0] += int(pred == row["lang"])
+            tot[k][1] += 1
+    return {k: {"acc": round(c / n, 4), "n": n} for k, (c, n) in sorted(tot.items())}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--bench", type=Path, default=BENCH)
+    parser.add_argument("--chat", type=Path, default=CHAT)
+    parser.add_argument("--out", type=Path, default=ROOT / "reports/langid.json")
+    args = parser.parse_args(argv)
+
+    bench, chat = load(args.bench), load(args.chat)
+    systems = {"ours": ours(), "langdetect": langdetect_alone(), "lingua8": lingua8()}
+    report: dict = {"bench": str(args.bench), "chat": str(args.chat), "systems": {}}
+    for name, predict in systems.items():
+        t0 = time.perf_counter()
+        bench_pred = predict([r["text"] for r in bench])
+        secs = time.perf_counter() - t0
+        chat_pred = predict([r["text"] for r in chat])
+        report["systems"][name] = {
+            "bench": score(bench, bench_pred, "kind"),
+            "chat": score(chat, chat_pred, None),
+            "bench_seconds": round(secs, 2),
+        }
+        if name == "ours":
+            report["ours_chat_errors"] = [
+                {"text": r["text"], "lang": r["lang"], "pred": p}
+                for r, p in zip(chat, chat_pred, strict=False)
+                if p != r["lang"]
+            ]
+
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+    print_table(report)
+    print(f"\nwrote {args.out}")
+    return 0
+
+
+def print_table(report: dict) -> None:
+    systems = report["systems"]
+    names = list(systems)
+    rows = [(f"kind:{k}", "bench") for k in KINDS] + [("all", "bench"), ("all", "chat")]
+    rows += [(f"lang:{lg}", "bench") for lg in SUPPORTED]
+    rows += [(f"kind:{k}|{lg}", "bench") for k in KINDS for lg in SUPPORTED]
+    print(f"{'metric':<28}" + "".join(f"{n:>12}" for n in names))
+    for key, part in rows:
+        label = ("chat " if part == "chat" else "") + key
+        cells = [systems[n][part].get(key, {}).get("acc") for n in names]
+        print(
+            f"{label:<28}"
+            + "".join(f"{c:>12.4f}" if c is not None else f"{'-':>12}" for c in cells)
+        )
+    print(f"{'bench seconds':<28}" + "".join(f"{systems[n]['bench_seconds']:>12}" for n in names))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

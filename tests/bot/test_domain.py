@@ -1,0 +1,56 @@
+"""The domain keeps its promises: the intent inventory, a response per language, a rule per intent."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from rasa.shared.core.domain import Domain
+
+ROOT = Path(__file__).resolve().parents[2]
+LANGUAGES = ("zh", "en", "ja", "ko", "fr", "de", "es", "ru")
+INVENTORY = {
+    "greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "human_handoff", "out_of_scope",
+    "ask_attraction_info", "ask_ticket_price", "ask_opening_hours", "ask_location", "ask_contact",
+    "recommend_attractions", "ask_weather", "ask_crowd", "book_ticket", "book_hotel", "check_booking",
+    "cancel_booking", "file_complaint", "check_complaint_status", "set_language",
+}
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return Domain.load(str(ROOT / "bot" / "domain"))
+
+
+def test_domain_declares_exactly_the_intent_inventory(domain: Domain) -> None:
+    rasa_defaults = {"nlu_fallback", "restart", "back", "session_start"}
+    assert set(domain.intents) - rasa_defaults == INVENTORY
+
+
+def test_every_response_has_a_variation_for_each_language_and_for_unsupported(domain: Domain) -> None:
+    for name, variations in domain.responses.items():
+        conditioned = {v["condition"][0]["value"] for v in variations if v.get("condition")}
+        assert conditioned == set(LANGUAGES) | {"und"}, name
+        assert any(not v.get("condition") for v in variations), f"{name} has no default (English) text"
+
+
+def test_i18n_files_have_the_same_keys_in_every_language() -> None:
+    catalogues = {lang: yaml.safe_load((ROOT / "bot" / "i18n" / f"{lang}.yml").read_text("utf-8")) for lang in LANGUAGES}
+    reference = set(catalogues["en"])
+    for lang, catalogue in catalogues.items():
+        assert set(catalogue) == reference, lang
+        assert all(isinstance(t, str) and t.strip() for texts in catalogue.values() for t in texts), lang
+
+
+def test_generated_responses_are_up_to_date() -> None:
+    result = subprocess.run([sys.executable, "scripts/build_responses.py", "--check"], cwd=ROOT)
+    assert result.returncode == 0, "run `make responses` and commit bot/domain/responses.yml"
+
+
+def test_every_intent_is_handled_by_a_rule() -> None:
+    rules = yaml.safe_load((ROOT / "bot" / "data" / "rules.yml").read_text("utf-8"))["rules"]
+    handled = {step["intent"] for rule in rules for step in rule["steps"] if "intent" in step}
+    assert INVENTORY | {"nlu_fallback"} <= handled

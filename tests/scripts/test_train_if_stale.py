@@ -1,0 +1,38 @@
+"""The model fingerprint changes exactly when a training input changes."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+_spec = importlib.util.spec_from_file_location("train_if_stale", ROOT / "scripts" / "train_if_stale.py")
+assert _spec and _spec.loader
+train_if_stale = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(train_if_stale)
+
+
+def make_project(root: Path) -> None:
+    for name in train_if_stale.INPUTS:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy(source, root / name)
+
+
+def test_fingerprint_is_stable_and_tracks_nlu_data(tmp_path: Path) -> None:
+    make_project(tmp_path)
+    first = train_if_stale.fingerprint(tmp_path)
+    assert train_if_stale.fingerprint(tmp_path) == first
+    example = next((tmp_path / "nlu_data").rglob("*.yml"))
+    example.write_text(example.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert train_if_stale.fingerprint(tmp_path) != first
+
+
+def test_fingerprint_ignores_files_outside_the_inputs(tmp_path: Path) -> None:
+    make_project(tmp_path)
+    first = train_if_stale.fingerprint(tmp_path)
+    (tmp_path / "README.md").write_text("changed", encoding="utf-8")
+    assert train_if_stale.fingerprint(tmp_path) == first
