@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -301,7 +302,7 @@ def _info(ctx: _Ctx, fact: Fact[Bilingual]) -> list[str] | None:
     return lines
 
 
-_RENDERERS = {
+_RENDERERS: dict[str, Callable[[_Ctx, Any], list[str] | None]] = {
     "ticket": _ticket,
     "hours": _hours,
     "location": _location,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
+import re
 import shutil
 import sys
 import time
@@ -32,6 +33,7 @@ from knowledge_base.store import DEFAULT_ENTRIES_DIR, corpus_hash, load_entries
 
 KB_ROOT: Path = Path(os.environ.get("KB_BUILD_ROOT", str(REPO_ROOT / "build" / "kb")))
 
+_CLAUSE = re.compile(r"[。；;！？!?]|(?<=[a-z])\. |, (?=it |and |with |where )")
 _TOPIC_LABELS = {
     "ticket": ("门票 票价 价格", "tickets ticket price admission fee"),
     "opening_hours": ("开放时间 营业时间", "opening hours open close time"),
@@ -50,6 +52,11 @@ def entry_passages(entry: Entry) -> list[tuple[str, str, str]]:
         out.append(("description", "zh", f"{zh}：{entry.description.zh}"))
     if entry.description.en:
         out.append(("description", "en", f"{en}: {entry.description.en}"))
+    for lang, text in (("zh", entry.description.zh), ("en", entry.description.en)):
+        clauses = [c.strip() for c in _CLAUSE.split(text or "") if len(c.strip()) >= 8]
+        if len(clauses) > 1:
+            name = zh if lang == "zh" else en
+            out.extend(("clause", lang, f"{name}: {c}") for c in clauses)
     if entry.tips and entry.tips.zh:
         out.append(("tips", "zh", f"{zh}：{entry.tips.zh}"))
     if entry.tips and entry.tips.en:

@@ -7,12 +7,14 @@ and an XLM-R layout ``sentencepiece.bpe.model`` + ``tokenizer_config.json``, loa
 
 from __future__ import annotations
 
+import importlib
 import json
 import struct
 import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -142,8 +144,7 @@ def xlmr_sentencepiece(model: E5S1) -> bytes:
     are added by the tokenizer itself. The ``nmt_nfkc`` normaliser spec is taken from a throwaway
     model trained with that rule, since it needs a precompiled character map.
     """
-    from sentencepiece import sentencepiece_model_pb2 as pb
-
+    pb: Any = importlib.import_module("sentencepiece.sentencepiece_model_pb2")
     proto = pb.ModelProto()
     proto.ParseFromString(_nmt_nfkc_template())
     del proto.pieces[:]

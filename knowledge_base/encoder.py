@@ -121,7 +121,7 @@ class E5TransformersEncoder:
                 convert(self.folder)
             self._tokenizer, self._model = load_transformers_folder(self.folder, self._vocab_size)
             self.dimension = int(self._model.config.hidden_size)  # type: ignore[attr-defined]
-        return self._tokenizer, self._model  # type: ignore[return-value]
+        return self._tokenizer, self._model
 
     def encode(self, texts: Sequence[str], kind: Kind = "query") -> np.ndarray:
         """Prefixed, mean-pooled, normalised embeddings."""

@@ -20,7 +20,7 @@ import numpy as np
 
 from knowledge_base.build import encode_entries
 from knowledge_base.encoder import REPO_ROOT, get_encoder
-from knowledge_base.retriever import Hit, Retriever, Signals, Thresholds, evidence
+from knowledge_base.retriever import DISABLED, Hit, Retriever, Signals, Thresholds, evidence
 from knowledge_base.store import DEFAULT_ENTRIES_DIR, load_entries
 
 QUESTIONS = REPO_ROOT / "eval" / "kb_questions.jsonl"
@@ -50,7 +50,7 @@ def load_questions(path: Path = QUESTIONS) -> list[Question]:
 def score(questions: Sequence[Question], results: Sequence[Sequence[Hit]]) -> dict[str, Any]:
     """top1/top5/MRR over answerable questions, rejection rate over unrelated ones, per language."""
     groups: dict[str, list[tuple[Question, list[str]]]] = defaultdict(list)
-    for q, hits in zip(questions, results):
+    for q, hits in zip(questions, results, strict=True):
         ids = [h.entry_id for h in hits]
         groups["all"].append((q, ids))
         groups[q.lang].append((q, ids))
@@ -94,7 +94,7 @@ def calibrate(
     fused = [retriever.fuse(s, 1) for s in signals]
     top_right = np.array([
         q.expected is not None and bool(f) and f[0].entry_id == q.expected
-        for q, f in zip(questions, fused)
+        for q, f in zip(questions, fused, strict=True)
     ])
     unrelated = np.array([q.expected is None for q in questions])
     weight = np.where(unrelated, UNRELATED_WEIGHT, 1.0)
@@ -103,11 +103,11 @@ def calibrate(
     dense = np.array([e.dense for e in ev])
     cov = np.array([e.coverage for e in ev])
     comb = np.array([e.combined for e in ev])
-    off = 9.0
+    off = DISABLED
     d_grid = [off] if retriever.mode == "lexical" else list(np.round(np.arange(0.0, 1.0, 0.01), 2)) + [off]
     c_grid = [off] if retriever.mode == "dense" else list(np.round(np.arange(0.2, 1.01, 0.05), 2)) + [off]
     m_grid = [off] if retriever.mode != "hybrid" else list(np.round(np.arange(0.3, 1.8, 0.02), 2)) + [off]
-    best: tuple[float, float, float, float] | None = None
+    best: tuple[float, ...] | None = None
     for c in c_grid:
         for m in m_grid:
             base = gaz | (cov >= c) | (comb >= m)
@@ -120,6 +120,23 @@ def calibrate(
                     best = key
     assert best is not None
     return Thresholds(dense=float(best[2]), coverage=float(best[3]), combined=float(best[4]))
+
+
+def cross_validate(
+    retriever: Retriever, signals: Sequence[Signals], questions: Sequence[Question], folds: int = 5
+) -> dict[str, Any]:
+    """Overall metrics with thresholds calibrated on the other folds (an honest estimate)."""
+    saved = retriever.thresholds
+    results: list[list[Hit]] = [[] for _ in questions]
+    for fold in range(folds):
+        train = [i for i in range(len(questions)) if i % folds != fold]
+        retriever.thresholds = calibrate(
+            retriever, [signals[i] for i in train], [questions[i] for i in train]
+        )
+        for i in range(fold, len(questions), folds):
+            results[i] = retriever.decide(signals[i])
+    retriever.thresholds = saved
+    return score(questions, results)["all"]
 
 
 def evaluate(encoders: Sequence[str], do_calibrate: bool) -> dict[str, Any]:
@@ -137,6 +154,7 @@ def evaluate(encoders: Sequence[str], do_calibrate: bool) -> dict[str, Any]:
             started = time.perf_counter()
             signals = retriever.signals([q.text for q in questions])
             elapsed = time.perf_counter() - started
+            cv = cross_validate(retriever, signals, questions) if do_calibrate else None
             if do_calibrate:
                 retriever.thresholds = calibrate(retriever, signals, questions)
             results = [retriever.decide(s) for s in signals]
@@ -146,9 +164,10 @@ def evaluate(encoders: Sequence[str], do_calibrate: bool) -> dict[str, Any]:
                 "thresholds": vars(retriever.thresholds),
                 "seconds": round(elapsed, 2),
                 "metrics": score(questions, results),
+                "cross_validated": cv,
                 "misses": [
                     {"text": q.text, "expected": q.expected, "got": [h.entry_id for h in r[:3]]}
-                    for q, r in zip(questions, results)
+                    for q, r in zip(questions, results, strict=True)
                     if (q.expected is None and r) or (q.expected is not None and (not r or r[0].entry_id != q.expected))
                 ],
             }
@@ -166,6 +185,10 @@ def print_report(report: dict[str, Any]) -> None:
         for metric in ("top1", "top5", "mrr"):
             print(f"{metric:>6}" + "".join(f"{m[lang][metric]:>8.3f}" for lang in langs))
         print("reject" + "".join(f"{m[lang]['rejected'] or 0:>8.3f}" for lang in langs))
+        if run.get("cross_validated"):
+            cv = run["cross_validated"]
+            print(f"  5-fold cross-validated thresholds: top1={cv['top1']} top5={cv['top5']} "
+                  f"rejected={cv['rejected']} accuracy={cv['accuracy']}")
         kinds = {k: v for k, v in m.items() if k.startswith("kind:")}
         print("  by kind: " + ", ".join(f"{k[5:]} top1={v['top1']}" for k, v in kinds.items() if v["n"]))
 

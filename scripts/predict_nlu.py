@@ -27,8 +27,13 @@ def current_model() -> Path:
 
 
 def load_agent(model: Path) -> Any:
-    """Loads the Rasa agent (NLU part only is used)."""
+    """Loads the Rasa agent (NLU part only is used), with Rasa's own logging kept to warnings."""
     from rasa.core.agent import Agent
+    from rasa.utils.common import configure_logging_and_warnings
+    from rasa.utils.log_utils import configure_structlog
+
+    configure_logging_and_warnings(logging.WARNING)
+    configure_structlog(logging.WARNING)
 
     return Agent.load(str(model))
 

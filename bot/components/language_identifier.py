@@ -20,9 +20,11 @@ learn them):
   "confidence_entity": conf}``; with a ``from_entity`` mapping this sets the
   ``language`` slot. Unreliable guesses add nothing, so the slot keeps the
   session language.
-* reliable unsupported language -> ``language`` is ``"und"`` and an entity
-  ``unsupported_language`` carries the detected ISO 639-1 code (e.g. "it",
-  "th"; may be "" for an unknown script) so the bot can answer politely.
+* reliable unsupported language -> ``language`` is ``"und"``, the ``language``
+  entity carries ``"und"`` (so the session slot switches every response to the
+  polite English + Chinese notice) and an entity ``unsupported_language``
+  carries the detected ISO 639-1 code (e.g. "it", "th"; may be "" for an
+  unknown script) for analytics.
 """
 
 from __future__ import annotations
@@ -108,19 +110,21 @@ class LanguageIdentifier(GraphComponent):
     def _add_entity(self, message: Message, guess: LanguageGuess, text: str) -> None:
         if not guess.reliable or guess.confidence < self._config["min_entity_confidence"]:
             return
+        found = [(self._config["entity_name"], guess.language)]
         if guess.language == UNDETERMINED:
-            name, value = self._config["unsupported_entity_name"], guess.detected
-        else:
-            name, value = self._config["entity_name"], guess.language
-        entity = {
-            "entity": name,
-            "value": value,
-            "start": 0,
-            "end": len(text),
-            "extractor": EXTRACTOR_NAME,
-            "confidence_entity": float(guess.confidence),
-        }
-        message.set(ENTITIES, [*message.get(ENTITIES, []), entity], add_to_output=True)
+            found.append((self._config["unsupported_entity_name"], guess.detected))
+        entities = [
+            {
+                "entity": name,
+                "value": value,
+                "start": 0,
+                "end": len(text),
+                "extractor": EXTRACTOR_NAME,
+                "confidence_entity": float(guess.confidence),
+            }
+            for name, value in found
+        ]
+        message.set(ENTITIES, [*message.get(ENTITIES, []), *entities], add_to_output=True)
 
 
 def _text_of(message: Message) -> str | None:

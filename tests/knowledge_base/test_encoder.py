@@ -56,7 +56,7 @@ def _tiny_xlmr_folder(folder: Path) -> int:
     corpus = folder / "corpus.txt"
     corpus.write_text("\n".join(lines), encoding="utf-8")
     spm.SentencePieceTrainer.train(
-        input=str(corpus), model_prefix=str(folder / "sentencepiece.bpe"), vocab_size=400,
+        input=str(corpus), model_prefix=str(folder / "sentencepiece.bpe"), vocab_size=2000,
         model_type="unigram", character_coverage=1.0, normalization_rule_name="nmt_nfkc",
         unk_id=0, bos_id=1, eos_id=2, pad_id=-1, hard_vocab_limit=False, minloglevel=2,
     )
@@ -74,21 +74,27 @@ def _tiny_xlmr_folder(folder: Path) -> int:
     return vocab
 
 
-def test_transformers_loading_path_with_tiny_model(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def tiny_folder(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
+    folder = tmp_path_factory.mktemp("tiny-xlmr")
+    return folder, _tiny_xlmr_folder(folder)
+
+
+def test_transformers_loading_path_with_tiny_model(tiny_folder: tuple[Path, int]) -> None:
     """Plumbing only: random weights, never meaning."""
-    vocab = _tiny_xlmr_folder(tmp_path)
-    enc = E5TransformersEncoder(tmp_path, model_id="tiny", vocab_size=vocab, max_length=64)
+    folder, vocab = tiny_folder
+    enc = E5TransformersEncoder(folder, model_id="tiny", vocab_size=vocab, max_length=64)
     vectors = enc.encode(["九寨沟有什么好玩的", "Where can I see pandas?"], kind="query")
     assert vectors.shape == (2, 32) and enc.dimension == 32
     np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, rtol=1e-5)
     passage = enc.encode(["九寨沟有什么好玩的"], kind="passage")
     assert not np.allclose(vectors[0], passage[0])  # the prefixes differ
-    assert json.loads((tmp_path / "config.json").read_text())["model_type"] == "xlm-roberta"
+    assert json.loads((folder / "config.json").read_text())["model_type"] == "xlm-roberta"
 
 
-def test_transformers_loading_refuses_wrong_vocabulary_size(tmp_path: Path) -> None:
-    vocab = _tiny_xlmr_folder(tmp_path)
-    enc = E5TransformersEncoder(tmp_path, model_id="tiny", vocab_size=vocab + 5)
+def test_transformers_loading_refuses_wrong_vocabulary_size(tiny_folder: tuple[Path, int]) -> None:
+    folder, vocab = tiny_folder
+    enc = E5TransformersEncoder(folder, model_id="tiny", vocab_size=vocab + 5)
     with pytest.raises(ValueError, match="pieces"):
         enc.encode(["x"])
 

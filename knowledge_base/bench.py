@@ -1,0 +1,104 @@
+"""Latency, build time and memory: ``python -m knowledge_base.bench [--encoders use e5]``.
+
+Each configuration (hybrid, lexical-only, dense-only per encoder) runs in its own subprocess of
+this same run, so peak RSS is per configuration. Per query latency is measured one query at a
+time over ``eval/kb_questions.jsonl`` after a warm-up; results go to ``reports/kb_bench.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from typing import Any
+
+import numpy as np
+
+from knowledge_base.encoder import DEFAULT_ENCODER, REPO_ROOT
+
+REPORT = REPO_ROOT / "reports" / "kb_bench.json"
+WARMUP = 10
+REPEAT = 2
+
+
+def run_one(mode: str, encoder_name: str) -> dict[str, Any]:
+    """Measure one configuration in this process."""
+    from knowledge_base.build import encode_entries
+    from knowledge_base.encoder import get_encoder
+    from knowledge_base.evaluate import load_questions
+    from knowledge_base.retriever import Retriever
+    from knowledge_base.store import load_entries
+
+    questions = [q.text for q in load_questions()]
+    entries = load_entries()
+    started = time.perf_counter()
+    if mode == "lexical":
+        retriever = Retriever(entries, None, None, mode="lexical")
+    else:
+        encoder = get_encoder(encoder_name)
+        encoder.encode(["warm-up"], kind="passage")  # model load is not index build
+        load_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        retriever = Retriever(entries, encoder, encode_entries(encoder, entries.values()), mode=mode)  # type: ignore[arg-type]
+    build_seconds = time.perf_counter() - started
+    for text in questions[:WARMUP]:
+        retriever.search(text)
+    timings = []
+    for _ in range(REPEAT):
+        for text in questions:
+            t0 = time.perf_counter()
+            retriever.search(text)
+            timings.append((time.perf_counter() - t0) * 1000)
+    t0 = time.perf_counter()
+    retriever.search_many(questions)
+    batch_ms = (time.perf_counter() - t0) * 1000 / len(questions)
+    return {
+        "mode": mode,
+        "encoder": None if mode == "lexical" else encoder_name,
+        "entries": len(entries),
+        "passages": 0 if retriever.index is None else len(retriever.index),
+        "model_load_s": None if mode == "lexical" else round(load_seconds, 2),
+        "index_build_s": round(build_seconds, 3),
+        "p50_ms": round(float(np.percentile(timings, 50)), 2),
+        "p95_ms": round(float(np.percentile(timings, 95)), 2),
+        "batched_ms_per_query": round(batch_ms, 2),
+        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "queries": len(timings),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    """CLI entry point."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--encoders", nargs="+", default=[DEFAULT_ENCODER])
+    parser.add_argument("--one", nargs=2, metavar=("MODE", "ENCODER"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.one:
+        print(json.dumps(run_one(*args.one)))
+        return 0
+    configs = [("lexical", args.encoders[0])]
+    configs += [(mode, name) for name in args.encoders for mode in ("hybrid", "dense")]
+    rows = []
+    for mode, name in configs:
+        out = subprocess.run(
+            [sys.executable, "-m", "knowledge_base.bench", "--one", mode, name],
+            check=True, capture_output=True, text=True, cwd=REPO_ROOT,
+        )
+        rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    header = f"{'config':<14}{'build s':>9}{'load s':>8}{'p50 ms':>8}{'p95 ms':>8}{'batch ms':>9}{'RSS MB':>8}"
+    print(header)
+    for row in rows:
+        label = row["mode"] if row["encoder"] is None else f"{row['mode']}/{row['encoder']}"
+        print(f"{label:<14}{row['index_build_s']:>9}{row['model_load_s'] or '-':>8}{row['p50_ms']:>8}"
+              f"{row['p95_ms']:>8}{row['batched_ms_per_query']:>9}{row['peak_rss_mb']:>8}")
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    REPORT.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {REPORT}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,126 @@
+"""Tests for answer rendering: eight languages, right numbers, source and date, unconfirmed facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from knowledge_base.answers import render_answer, season_on, season_ranges, templates
+from knowledge_base.schema import LANGUAGES, Entry
+
+SOURCE = "https://example.org/jiuzhai-prices"
+VERIFIED = dt.date(2026, 11, 20)
+SUMMER = dt.date(2026, 7, 1)
+WINTER = dt.date(2026, 1, 10)
+
+VERIFY_WORDS = {
+    "zh": "确认", "en": "verify with the venue", "ja": "確認", "ko": "확인",
+    "fr": "vérifier", "de": "erkundigen", "es": "verifíquelo", "ru": "уточните",
+}
+
+
+def _entry(**overrides: object) -> Entry:
+    data: dict[str, object] = {
+        "id": "lake-valley", "type": "scenic_area",
+        "names": {"zh": "九寨沟", "en": "Jiuzhaigou Valley", "ko": "주자이거우", "ru": "Цзючжайгоу"},
+        "description": {"zh": "以高山湖泊闻名。", "en": "Famous for alpine lakes."},
+        "phone": {"value": "0837-7739753", "source": "https://example.org/phone",
+                  "last_verified": "2026-11-01"},
+        "ticket": {
+            "value": {"prices": [
+                {"category": "adult", "season": "peak", "amount": 169,
+                 "label": {"zh": "门票（4月1日至11月15日）", "en": "Entrance (1 Apr - 15 Nov)"}},
+                {"category": "adult", "season": "off_peak", "amount": 80,
+                 "label": {"zh": "门票（11月16日至次年3月31日）", "en": "Entrance (16 Nov - 31 Mar)"}},
+            ]},
+            "source": SOURCE, "last_verified": VERIFIED.isoformat(),
+        },
+        "sources": ["https://example.org/entry"], "last_verified": "2026-11-02",
+    }
+    data.update(overrides)
+    return Entry.model_validate(data)
+
+
+def _today_line(text: str, lang: str, day: dt.date) -> str:
+    marker = templates(lang)["today"].format(date=day.isoformat())
+    lines = [line for line in text.splitlines() if marker in line]
+    assert len(lines) == 1, text
+    return lines[0]
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_ticket_answer_in_every_language(lang: str) -> None:
+    text = render_answer(_entry(), "ticket", lang, today=SUMMER)
+    assert "169" in text and "80" in text
+    assert SOURCE in text and VERIFIED.isoformat() in text
+    assert "169" in _today_line(text, lang, SUMMER)
+    assert "80" in _today_line(render_answer(_entry(), "ticket", lang, today=WINTER), lang, WINTER)
+
+
+def test_ticket_answer_uses_the_language() -> None:
+    assert "위안" in render_answer(_entry(), "ticket", "ko", today=SUMMER)
+    assert "주자이거우" in render_answer(_entry(), "ticket", "ko", today=SUMMER)
+    assert "元" in render_answer(_entry(), "ticket", "zh", today=SUMMER)
+    assert "юаней" in render_answer(_entry(), "ticket", "ru", today=SUMMER)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_empty_fact_says_verify_with_venue_and_gives_phone(lang: str) -> None:
+    text = render_answer(_entry(), "hours", lang)
+    assert VERIFY_WORDS[lang] in text
+    assert "0837-7739753" in text
+    assert "https://example.org/entry" in text and "2026-11-02" in text
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("topic", ["ticket", "hours", "location", "contact", "reservation",
+                                   "transport", "info"])
+def test_every_answer_names_source_and_date(lang: str, topic: str) -> None:
+    text = render_answer(_entry(), topic, lang, today=SUMMER)  # type: ignore[arg-type]
+    assert "https://example.org/" in text
+    assert any(d in text for d in ("2026-11-20", "2026-11-01", "2026-11-02"))
+
+
+def test_free_text_is_chinese_for_zh_and_english_otherwise() -> None:
+    assert "高山湖泊" in render_answer(_entry(), "info", "zh")
+    for lang in ("en", "ja", "de"):
+        assert "alpine lakes" in render_answer(_entry(), "info", lang)
+
+
+def test_unknown_language_falls_back_to_english() -> None:
+    text = render_answer(_entry(), "hours", "pt")
+    assert "verify with the venue" in text
+
+
+def test_hours_rendered_with_closed_day_and_last_entry() -> None:
+    entry = _entry(opening_hours={
+        "value": [{"opens": "09:00", "closes": "17:00", "last_entry": "16:30",
+                   "closed_weekdays": ["mon"]}],
+        "source": "https://example.org/hours", "last_verified": "2026-10-01",
+    })
+    text = render_answer(entry, "hours", "de")
+    assert "09:00–17:00" in text and "16:30" in text and "Montag" in text
+    assert "https://example.org/hours" in text and "2026-10-01" in text
+
+
+def test_reservation_required_in_french() -> None:
+    entry = _entry(reservation={
+        "value": {"required": True, "channels": {"en": "WeChat mini-program"}},
+        "source": "https://example.org/res", "last_verified": "2026-10-05",
+    })
+    text = render_answer(entry, "reservation", "fr")
+    assert "réservation" in text and "WeChat mini-program" in text
+
+
+def test_free_ticket() -> None:
+    entry = _entry(ticket={"value": {"free": True}, "source": SOURCE,
+                           "last_verified": VERIFIED.isoformat()})
+    assert "免费" in render_answer(entry, "ticket", "zh")
+
+
+def test_season_ranges_from_labels_wrap_the_new_year() -> None:
+    ranges = season_ranges(_entry())
+    assert ranges == {"peak": ((4, 1), (11, 15)), "off_peak": ((11, 16), (3, 31))}
+    assert season_on(dt.date(2026, 12, 25), ranges) == "off_peak"
+    assert season_on(dt.date(2026, 4, 1), ranges) == "peak"
