@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -67,6 +68,8 @@ def run_one(mode: str, encoder_name: str) -> dict[str, Any]:
         "batched_ms_per_query": round(batch_ms, 2),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "queries": len(timings),
+        "load_average_1m": round(os.getloadavg()[0], 2),
+        "cpus": os.cpu_count(),
     }
 
 
@@ -88,12 +91,14 @@ def main(argv: list[str] | None = None) -> int:
             check=True, capture_output=True, text=True, cwd=REPO_ROOT,
         )
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
-    header = f"{'config':<14}{'build s':>9}{'load s':>8}{'p50 ms':>8}{'p95 ms':>8}{'batch ms':>9}{'RSS MB':>8}"
+    header = (f"{'config':<14}{'build s':>9}{'load s':>8}{'p50 ms':>8}{'p95 ms':>8}"
+              f"{'batch ms':>9}{'RSS MB':>8}{'loadavg':>8}")
     print(header)
     for row in rows:
         label = row["mode"] if row["encoder"] is None else f"{row['mode']}/{row['encoder']}"
         print(f"{label:<14}{row['index_build_s']:>9}{row['model_load_s'] or '-':>8}{row['p50_ms']:>8}"
-              f"{row['p95_ms']:>8}{row['batched_ms_per_query']:>9}{row['peak_rss_mb']:>8}")
+              f"{row['p95_ms']:>8}{row['batched_ms_per_query']:>9}{row['peak_rss_mb']:>8}"
+              f"{row['load_average_1m']:>8}")
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {REPORT}")

@@ -1,8 +1,8 @@
 """A tokenizer for all eight languages in one pipeline.
 
 Text is split into runs of one script. Han runs go through jieba (with the Sichuan tourism user
-dictionary loaded by :class:`~rasa.nlu.tokenizers.jieba_tokenizer.JiebaTokenizer`), kana runs,
-Hangul words and Latin/Cyrillic words become tokens of their own. Sub-word similarity (Japanese
+dictionary loaded by :class:`~rasa.nlu.tokenizers.jieba_tokenizer.JiebaTokenizer`), hiragana runs, katakana
+words (mostly loanwords), Hangul words and Latin/Cyrillic words become tokens of their own. Sub-word similarity (Japanese
 okurigana, Korean particles, French/German inflection) is left to the character n-gram featurizer.
 """
 
@@ -16,11 +16,16 @@ from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
 from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.nlu.training_data.message import Message
 
+_HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_HIRAGANA = "\u3040-\u309f"
+_KATAKANA = "\u30a0-\u30ff\u31f0-\u31ff\uff66-\uff9f"
+_KANA = _HIRAGANA + _KATAKANA
+_HANGUL = "\u1100-\u11ff\u3130-\u318f\uac00-\ud7af"
+_WORD = f"[^\\W_{_HAN}{_KANA}{_HANGUL}]+"
 _RUNS = re.compile(
-    r"(?P<han>[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+)"
-    r"|(?P<kana>[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]+)"
-    r"|(?P<hangul>[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]+)"
-    r"|(?P<word>[^\W_]+(?:['’][^\W_]+)*)"
+    f"(?P<han>[{_HAN}]+)|(?P<hiragana>[{_HIRAGANA}]+)|(?P<katakana>[{_KATAKANA}]+)"
+    f"|(?P<hangul>[{_HANGUL}]+)"
+    f"|(?P<word>{_WORD}(?:['’]{_WORD})*)"
 )
 
 
