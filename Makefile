@@ -21,7 +21,7 @@ RASA_STAMP := $(RASA_VENV)/.installed
 APP_STAMP := $(APP_VENV)/.installed
 
 .PHONY: help install run test test-fast kb kb-check responses train validate predict-nlu \
-        predict-langid predict-kb eval bench lint types format clean
+        predict-langid predict-kb eval calibrate bench lint types format clean
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  \033[36m%-16s\033[0m %s\n",$$1,$$2}'
@@ -79,6 +79,9 @@ eval: install kb train ## NLU, language-ID and retrieval evaluation reports unde
 	$(RASA_PY) scripts/eval_nlu.py
 	$(APP_PY) scripts/eval_langid.py
 	$(APP_PY) -m knowledge_base.evaluate
+
+calibrate: install train ## Choose the out-of-scope gate and fallback thresholds on eval/dev (never on benchmarks)
+	$(RASA_PY) scripts/calibrate_nlu.py
 
 bench: install kb ## Retrieval latency, index build time and memory (hybrid vs lexical vs dense)
 	$(APP_PY) -m knowledge_base.bench

@@ -33,6 +33,8 @@ from knowledge_base.store import DEFAULT_ENTRIES_DIR, corpus_hash, load_entries
 
 KB_ROOT: Path = Path(os.environ.get("KB_BUILD_ROOT", str(REPO_ROOT / "build" / "kb")))
 
+# Bump when entry_passages changes, so `--check` asks for a rebuild.
+PASSAGES_VERSION = 2
 _CLAUSE = re.compile(r"[。；;！？!?]|(?<=[a-z])\. |, (?=it |and |with |where )")
 _TOPIC_LABELS = {
     "ticket": ("门票 票价 价格", "tickets ticket price admission fee"),
@@ -120,6 +122,7 @@ def build_index(
     stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S%f")
     version = f"{stamp}-{digest[:10]}"
     manifest = make_manifest(encoder.model_id, encoder.dimension, digest, len(passages))
+    manifest["passages_version"] = PASSAGES_VERSION
     save_index(index, root / version, manifest)
     point_current(root, version)
     _prune(root, keep)
@@ -146,6 +149,8 @@ def check(encoder_model_id: str, entries_dir: Path = DEFAULT_ENTRIES_DIR, root: 
         return "entries changed since the index was built"
     if manifest["encoder_model_id"] != encoder_model_id:
         return f"index built with {manifest['encoder_model_id']}, configured {encoder_model_id}"
+    if manifest.get("passages_version") != PASSAGES_VERSION:
+        return "passage layout changed since the index was built"
     return ""
 
 

@@ -1,8 +1,9 @@
 """Hybrid retrieval: dense (FAISS) + BM25 + gazetteer, fused by reciprocal rank fusion.
 
 A query is answered only when at least one signal is convincing on its own (an alias match, a
-dense cosine or a lexical coverage above thresholds calibrated by ``knowledge_base.evaluate`` on
-``eval/kb_questions.jsonl``); otherwise :meth:`Retriever.search` returns ``[]``.
+dense cosine, a lexical coverage, or dense + coverage agreeing on one entry, above per-encoder
+thresholds calibrated by ``knowledge_base.evaluate --calibrate`` on ``eval/kb_questions.jsonl``);
+otherwise :meth:`Retriever.search` returns ``[]``.
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ Mode = Literal["hybrid", "lexical", "dense"]
 RRF_K = 10  # measured on eval/kb_questions.jsonl: k=10 beats 60 by ~1 point top-1
 DENSE_CANDIDATES = 64
 WEIGHTS = {"gazetteer": 2.0, "dense": 2.0, "lexical": 1.0}
+DISABLED = 9.0  # a threshold no score reaches: that signal alone never suffices
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ class Thresholds:
 
     dense: float
     coverage: float
-    combined: float = 9.0
+    combined: float = DISABLED
 
 
 @dataclass(frozen=True)
@@ -71,8 +73,6 @@ class Evidence:
             or self.combined >= th.combined
         )
 
-
-DISABLED = 9.0  # a threshold no score reaches: that signal alone never suffices
 
 # Calibrated per encoder by `python -m knowledge_base.evaluate --calibrate` on
 # eval/kb_questions.jsonl (numbers in docs/knowledge_base.md).

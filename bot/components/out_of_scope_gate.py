@@ -123,8 +123,9 @@ class OutOfScopeGate(GraphComponent):
             similarity = self.nearest_similarity(message)
             if similarity is None:
                 continue
-            message.set("in_scope_similarity", round(similarity, 4), add_to_output=True)
             intent = message.get(INTENT) or {}
+            message.set("in_scope_similarity", round(similarity, 4), add_to_output=True)
+            message.set("classifier_intent", dict(intent), add_to_output=True)
             if similarity >= float(self._config["threshold"]) or intent.get(INTENT_NAME_KEY) == OUT_OF_SCOPE:
                 continue
             confidence = min(1.0, 1.0 - similarity + float(self._config["threshold"]))

@@ -77,3 +77,12 @@ def test_main_check_exit_codes(tmp_path: Path, exists: bool) -> None:
     if exists:
         assert build.main(args) == 0
     assert build.main([*args, "--check"]) == (0 if exists else 1)
+
+
+def test_check_reports_changed_passage_layout(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entries = write_entries(tmp_path / "entries")
+    build.build_index(HashEncoder(32), entries, tmp_path / "kb")
+    monkeypatch.setattr(build, "PASSAGES_VERSION", build.PASSAGES_VERSION + 1)
+    assert "passage layout" in build.check(HashEncoder(32).model_id, entries, tmp_path / "kb")

@@ -146,3 +146,23 @@ def test_get_retriever_raises_when_index_missing(
     monkeypatch.setattr(retriever_module, "_RETRIEVER", None)
     with pytest.raises(IndexNotBuiltError, match="make kb"):
         retriever_module.get_retriever()
+
+
+def test_predict_adds_results_rows(
+    retriever: Retriever, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import json
+
+    from knowledge_base import predict
+
+    monkeypatch.setattr(retriever_module, "_RETRIEVER", retriever)
+    source = tmp_path / "in.jsonl"
+    source.write_text(
+        '{"text": "樂山大佛門票", "lang": "zh"}\n{"text": "weather in Paris"}\n', encoding="utf-8"
+    )
+    assert predict.main([str(source), str(tmp_path / "out.jsonl")]) == 0
+    rows = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert rows[0]["lang"] == "zh" and rows[0]["results"][0]["id"] == "leshan-buddha"
+    assert rows[0]["results"][0]["name"] == {"zh": "乐山大佛", "en": "Leshan Giant Buddha"}
+    assert len(rows[0]["results"]) <= 5
+    assert rows[1]["results"] == []

@@ -64,6 +64,7 @@ def test_message_far_from_in_scope_examples_becomes_out_of_scope(gate: OutOfScop
     assert m.get(INTENT)["name"] == "out_of_scope"
     assert m.get("intent_ranking")[0]["name"] == "out_of_scope"
     assert m.get("intent_ranking")[1]["name"] == "ask_contact"
+    assert m.get("classifier_intent") == {"name": "ask_contact", "confidence": 0.9}
 
 
 def test_out_of_scope_training_examples_do_not_count_as_in_scope(gate: OutOfScopeGate) -> None:
