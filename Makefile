@@ -28,18 +28,19 @@ help: ## Show this help
 
 install: $(RASA_STAMP) $(APP_STAMP) ## Create both virtual environments from the lock files (idempotent)
 
-$(RASA_STAMP): requirements/rasa.lock.txt
+$(RASA_STAMP): requirements/rasa.lock.txt requirements/rasa.nodeps.txt
 	@echo "==> [install] Rasa engine environment in $(RASA_VENV) (first time: several minutes)"
 	@test -x $(RASA_PY) || $(PYTHON) -m venv $(RASA_VENV)
 	$(RASA_PY) -m pip install --progress-bar on "pip==24.3.1"
 	$(RASA_PY) -m pip install --progress-bar on -r requirements/rasa.lock.txt
-	$(RASA_PY) -m pip install --progress-bar on --no-deps --ignore-requires-python rasa==3.6.21 rasa-sdk==3.6.2
+	$(RASA_PY) -m pip install --progress-bar on --no-deps --ignore-requires-python -r requirements/rasa.nodeps.txt
 	@touch $@
 
-$(APP_STAMP): requirements/app.lock.txt
+$(APP_STAMP): requirements/app.lock.txt requirements/app.nodeps.txt
 	@echo "==> [install] application environment in $(APP_VENV) (first time: several minutes)"
 	@test -x $(APP_PY) || $(PYTHON) -m venv $(APP_VENV)
 	$(APP_PY) -m pip install --progress-bar on -r requirements/app.lock.txt
+	$(APP_PY) -m pip install --progress-bar on --no-deps -r requirements/app.nodeps.txt
 	@touch $@
 
 responses: $(RASA_STAMP) ## Regenerate bot/domain/responses.yml from bot/i18n/*.yml

@@ -23,6 +23,7 @@ from bot.components.langid import SUPPORTED, UNDETERMINED, LanguageIdentifier  #
 
 BENCH = Path("/work/shared/benchmarks/langid_lingua.jsonl")
 CHAT = ROOT / "tests/data/langid_chat.jsonl"
+WORDS = ROOT / "tests/data/langid_words.jsonl"  # own hand-written words / pairs
 KINDS = ("single-words", "word-pairs", "sentences")
 Predictor = Callable[[Sequence[str]], list[str]]
 
@@ -65,6 +66,13 @@ def lingua8() -> Predictor:
     return run
 
 
+def max_rss_mb() -> float:
+    """Peak resident memory of this process so far (MB, Linux)."""
+    import resource
+
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
 def load(path: Path) -> list[dict]:
     return [json.loads(lg) for lg in path.read_text(encoding="utf-8").splitlines() if lg.strip()]
 
@@ -86,10 +94,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--bench", type=Path, default=BENCH)
     parser.add_argument("--chat", type=Path, default=CHAT)
+    parser.add_argument("--words", type=Path, default=WORDS)
     parser.add_argument("--out", type=Path, default=ROOT / "reports/langid.json")
     args = parser.parse_args(argv)
 
-    bench, chat = load(args.bench), load(args.chat)
+    bench, chat, words = load(args.bench), load(args.chat), load(args.words)
     systems = {"ours": ours(), "langdetect": langdetect_alone(), "lingua8": lingua8()}
     report: dict = {"bench": str(args.bench), "chat": str(args.chat), "systems": {}}
     for name, predict in systems.items():
@@ -97,10 +106,13 @@ def main(argv: list[str] | None = None) -> int:
         bench_pred = predict([r["text"] for r in bench])
         secs = time.perf_counter() - t0
         chat_pred = predict([r["text"] for r in chat])
+        words_pred = predict([r["text"] for r in words])
         report["systems"][name] = {
             "bench": score(bench, bench_pred, "kind"),
             "chat": score(chat, chat_pred, None),
+            "words": score(words, words_pred, "kind"),
             "bench_seconds": round(secs, 2),
+            "max_rss_mb": max_rss_mb(),
         }
         if name == "ours":
             report["ours_chat_errors"] = [
@@ -120,17 +132,23 @@ def print_table(report: dict) -> None:
     systems = report["systems"]
     names = list(systems)
     rows = [(f"kind:{k}", "bench") for k in KINDS] + [("all", "bench"), ("all", "chat")]
+    rows += [("kind:word", "words"), ("kind:pair", "words"), ("kind:word-noaccent", "words")]
     rows += [(f"lang:{lg}", "bench") for lg in SUPPORTED]
     rows += [(f"kind:{k}|{lg}", "bench") for k in KINDS for lg in SUPPORTED]
     print(f"{'metric':<28}" + "".join(f"{n:>12}" for n in names))
     for key, part in rows:
-        label = ("chat " if part == "chat" else "") + key
+        label = ("" if part == "bench" else part + " ") + key
         cells = [systems[n][part].get(key, {}).get("acc") for n in names]
         print(
             f"{label:<28}"
             + "".join(f"{c:>12.4f}" if c is not None else f"{'-':>12}" for c in cells)
         )
     print(f"{'bench seconds':<28}" + "".join(f"{systems[n]['bench_seconds']:>12}" for n in names))
+    # peak RSS is cumulative: "ours" runs first, so its figure is ours alone
+    print(
+        f"{'peak RSS MB (cumulative)':<28}"
+        + "".join(f"{systems[n]['max_rss_mb']:>12}" for n in names)
+    )
 
 
 if __name__ == "__main__":

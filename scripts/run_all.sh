@@ -12,6 +12,11 @@ mkdir -p "$LOG_DIR"
 export PYTHONPATH="$PWD" HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TF_CPP_MIN_LOG_LEVEL=2 RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1
 export PLATFORM_API_URL=${PLATFORM_API_URL:-http://localhost:$PLATFORM_PORT}
 
+RUN_DIR=${RUN_DIR:-var/run}
+mkdir -p "$RUN_DIR"
+# The action server's port is configurable: Rasa gets an endpoints file pointing at it.
+sed "s#http://localhost:5055/webhook#http://localhost:$ACTIONS_PORT/webhook#" endpoints.yml >"$RUN_DIR/endpoints.yml"
+
 pids=()
 stop_all() {
   trap - INT TERM EXIT
@@ -42,7 +47,7 @@ wait_for() {  # name, url, seconds
 start "platform API" "$LOG_DIR/platform.log" .venv/app/bin/uvicorn server:app --host 127.0.0.1 --port "$PLATFORM_PORT"
 start "action server" "$LOG_DIR/actions.log" .venv/app/bin/python -m rasa_sdk --actions actions --port "$ACTIONS_PORT"
 start "Rasa" "$LOG_DIR/rasa.log" .venv/rasa/bin/rasa run --enable-api --cors "*" --model "$MODEL" \
-  --endpoints endpoints.yml --credentials credentials.yml --port "$RASA_PORT"
+  --endpoints "$RUN_DIR/endpoints.yml" --credentials credentials.yml --port "$RASA_PORT"
 
 wait_for "platform API" "http://127.0.0.1:$PLATFORM_PORT/api/health" 120
 wait_for "action server" "http://127.0.0.1:$ACTIONS_PORT/health" 120

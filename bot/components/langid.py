@@ -10,8 +10,11 @@ Method:
    scripts (Thai, Arabic, Greek, ...) -> und.
 2. Latin script: lingua restricted to en/fr/de/es, combined with langdetect
    (seeded) as a second opinion and cheap lexical cues (diacritics, greetings,
-   function words). A wider lingua model (it, pt, nl, ...) lets confidently
-   non-supported Latin text come out as ``"und"``.
+   function words). For 1-2 words a unigram word-frequency prior (wordfreq's
+   data files for en fr de es it pt nl, read directly; accent-insensitive
+   fallback; words unknown everywhere leave lingua alone) is blended in. A wider
+   lingua model (it, pt, nl, ...) and words frequent only in it/pt/nl let
+   confidently non-supported Latin text come out as ``"und"``.
 3. ``prior`` (the session language) wins for very short or ambiguous text, and
    such guesses are flagged ``reliable=False``.
 """
@@ -310,6 +313,210 @@ def _words(text: str) -> list[str]:
     return [w.replace("’", "'") for w in _WORD_RE.findall(text.lower())]
 
 
+# --------------------------------------------------------------------------- word frequencies
+#
+# Unigram word-frequency prior for 1-2 word Latin text, read from the data files
+# of the ``wordfreq`` package (data CC BY-SA 4.0). wordfreq's own code is never
+# imported (it needs regex>=2023, which the Rasa environment cannot have): its
+# ``<size>_<lang>.msgpack.gz`` files are "cBpack" lists -- a header dict, then
+# buckets where bucket i holds the words of frequency 10**(-i/100), i.e. of
+# Zipf value 9 - i/100. Without the package the prior is simply off.
+
+FREQ_LANGS: tuple[str, ...] = LATIN_SUPPORTED + ("it", "pt", "nl")
+_FREQ_MIN_ZIPF = 2.0  # large lists truncated here: coverage vs. memory
+_FREQ_FLOOR = 1.0  # Zipf of a word missing from a language's list
+_FOLD_PENALTY = 0.5  # accent-stripped match ("manana" ~ "mañana")
+_DROP_PENALTY = 1.0  # accented letters deleted ("tambin" ~ "también")
+_FREQ_TEMP = 1.0  # softmax temperature over summed Zipf values
+_FREQ_WEIGHT = 0.6  # share of the frequency posterior in the short-text scores
+_FREQ_UND_MASS = 0.02  # below this supported-language mass a short text may be "und"
+
+_FREQ_LOCK = threading.Lock()
+# lang -> (exact word -> centibels, folded/dropped key -> centibels + penalty); None = not loaded
+_FREQ: dict[str, tuple[dict[str, int], dict[str, int]]] | None = None
+
+
+def _wordfreq_data_dir() -> str | None:
+    """``wordfreq/data`` located without importing wordfreq."""
+    import importlib.util
+    import os
+
+    try:
+        spec = importlib.util.find_spec("wordfreq")
+    except (ImportError, ValueError):
+        return None
+    for base in (spec.submodule_search_locations or []) if spec else []:
+        path = os.path.join(base, "data")
+        if os.path.isdir(path):
+            return path
+    return None
+
+
+def _unpack_msgpack(data: bytes):  # noqa: ANN202 - nested lists/dicts
+    """Small pure-Python msgpack reader (the subset cBpack files use)."""
+    import struct
+
+    pos = 0
+
+    def read():  # noqa: ANN202
+        nonlocal pos
+        b = data[pos]
+        pos += 1
+        if b <= 0x7F:
+            return b
+        if b >= 0xE0:
+            return b - 0x100
+        if 0xA0 <= b <= 0xBF:
+            n = b & 0x1F
+        elif 0x90 <= b <= 0x9F:
+            return [read() for _ in range(b & 0x0F)]
+        elif 0x80 <= b <= 0x8F:
+            return {read(): read() for _ in range(b & 0x0F)}
+        elif b in (0xD9, 0xDA, 0xDB, 0xC4, 0xC5, 0xC6):
+            size = {0xD9: 1, 0xC4: 1, 0xDA: 2, 0xC5: 2, 0xDB: 4, 0xC6: 4}[b]
+            n = int.from_bytes(data[pos : pos + size], "big")
+            pos += size
+            if b in (0xC4, 0xC5, 0xC6):
+                pos += n
+                return data[pos - n : pos]
+        elif b in (0xDC, 0xDD, 0xDE, 0xDF):
+            size = 2 if b in (0xDC, 0xDE) else 4
+            n = int.from_bytes(data[pos : pos + size], "big")
+            pos += size
+            if b in (0xDC, 0xDD):
+                return [read() for _ in range(n)]
+            return {read(): read() for _ in range(n)}
+        elif b in (0xCC, 0xCD, 0xCE, 0xCF, 0xD0, 0xD1, 0xD2, 0xD3):
+            fmt = (">B", ">H", ">I", ">Q", ">b", ">h", ">i", ">q")[b - 0xCC]
+            size = struct.calcsize(fmt)
+            pos += size
+            return struct.unpack(fmt, data[pos - size : pos])[0]
+        elif b in (0xCA, 0xCB):
+            fmt, size = (">f", 4) if b == 0xCA else (">d", 8)
+            pos += size
+            return struct.unpack(fmt, data[pos - size : pos])[0]
+        elif b in (0xC0, 0xC2, 0xC3):
+            return {0xC0: None, 0xC2: False, 0xC3: True}[b]
+        else:
+            raise ValueError(f"unsupported msgpack type 0x{b:02x}")
+        pos += n
+        return data[pos - n : pos].decode("utf-8")
+
+    return read()
+
+
+def _load_cbpack(path: str) -> list[list[str]]:
+    import gzip
+
+    with gzip.open(path, "rb") as fh:
+        raw = fh.read()
+    try:
+        import msgpack
+
+        obj = msgpack.unpackb(raw, raw=False, strict_map_key=False)
+    except ImportError:
+        obj = _unpack_msgpack(raw)
+    header, buckets = obj[0], obj[1:]
+    if not isinstance(header, dict) or header.get("format") != "cB":
+        raise ValueError(f"{path}: not a cBpack file")
+    return buckets
+
+
+def _fold(word: str) -> str:
+    """Accents stripped: "mañana" -> "manana"."""
+    return "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+
+
+def _drop(word: str) -> str:
+    """Non-ASCII letters deleted: "también" -> "tambin"."""
+    return "".join(c for c in word if ord(c) < 128)
+
+
+def _freq_tables() -> dict[str, tuple[dict[str, int], dict[str, int]]]:
+    """Load the frequency tables once per process (about a second, see module docs)."""
+    import os
+
+    global _FREQ
+    with _FREQ_LOCK:
+        if _FREQ is not None:
+            return _FREQ
+        tables: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
+        data_dir = _wordfreq_data_dir() or ""
+        max_cb = int(round((9 - _FREQ_MIN_ZIPF) * 100))
+        fold_cb, drop_cb = int(_FOLD_PENALTY * 100), int(_DROP_PENALTY * 100)
+        for lang in FREQ_LANGS if data_dir else ():
+            for size in ("large", "small"):
+                path = os.path.join(data_dir, f"{size}_{lang}.msgpack.gz")
+                if os.path.exists(path):
+                    break
+            else:
+                continue
+            try:
+                buckets = _load_cbpack(path)
+            except (OSError, ValueError, IndexError, TypeError):
+                continue
+            exact: dict[str, int] = {}
+            folded: dict[str, int] = {}
+            for cb, bucket in enumerate(buckets[: max_cb + 1]):
+                for word in bucket:
+                    exact.setdefault(word, cb)
+                    if not word.isascii():
+                        for key, pen in ((_fold(word), fold_cb), (_drop(word), drop_cb)):
+                            if len(key) >= 3 and key != word:
+                                folded.setdefault(key, cb + pen)  # first = most frequent
+            tables[lang] = (exact, folded)
+        _FREQ = tables  # empty without wordfreq data: the prior is then off
+        return _FREQ
+
+
+def _zipf(word: str, lang: str) -> float | None:
+    """Zipf value of ``word`` in ``lang`` (accent-insensitive fallback), None if unknown."""
+    tables = _freq_tables().get(lang)
+    if not tables:
+        return None
+    exact, folded = tables
+    key = word.casefold()
+    cb = exact.get(key)
+    alt = folded.get(key) if key.isascii() else None
+    if alt is not None and (cb is None or alt < cb):
+        cb = alt
+    return None if cb is None else 9.0 - cb / 100.0
+
+
+def _word_zipfs(word: str) -> dict[str, float] | None:
+    zs = {lg: _zipf(word, lg) for lg in FREQ_LANGS}
+    if all(z is None for z in zs.values()) and "'" in word:
+        part = max(word.split("'"), key=len)  # "c'est", "l'hôtel": wordfreq splits elisions
+        zs = {lg: _zipf(part, lg) for lg in FREQ_LANGS}
+    if all(z is None for z in zs.values()):
+        return None
+    return {lg: _FREQ_FLOOR if z is None else z for lg, z in zs.items()}
+
+
+def frequency_posterior(words: Sequence[str]) -> dict[str, float] | None:
+    """P(lang | words) over FREQ_LANGS from unigram frequencies (uniform prior).
+
+    Words absent from every list are skipped; None when no word is known.
+    """
+    import math
+
+    totals = dict.fromkeys(FREQ_LANGS, 0.0)
+    known = 0
+    for w in words:
+        zs = _word_zipfs(w)
+        if zs is None:
+            continue
+        known += 1
+        for lg, z in zs.items():
+            totals[lg] += z
+    if not known:
+        return None
+    top = max(totals.values())
+    exp = {lg: math.exp((v - top) * math.log(10) / _FREQ_TEMP) for lg, v in totals.items()}
+    s = sum(exp.values())
+    return {lg: v / s for lg, v in exp.items()}
+
+
 # --------------------------------------------------------------------------- detectors
 
 _LOCK = threading.Lock()
@@ -364,9 +571,10 @@ class LanguageIdentifier:
 
     # public API -------------------------------------------------------------
     def warm_up(self) -> None:
-        """Load the lingua and langdetect models now (first detection is otherwise slow)."""
+        """Load the lingua models, word frequencies and langdetect now (first detection is slow)."""
         _lingua("sup")
         _lingua("wide")
+        _freq_tables()
         if self.use_langdetect:
             _langdetect_probs("warm up")
 
@@ -498,6 +706,15 @@ class LanguageIdentifier:
         # Score the supported languages: lingua first; langdetect only on longer,
         # uncertain text (it is weak on short text).
         scores = {lg: sup.get(lg, 0.0) for lg in LATIN_SUPPORTED}
+        post = frequency_posterior(words) if short else None
+        if post is not None:  # blend in the word-frequency prior (1-2 words)
+            sup_mass = sum(post[lg] for lg in LATIN_SUPPORTED)
+            alpha = _FREQ_WEIGHT * sup_mass  # mostly it/pt/nl words: lingua decides
+            ling_total = sum(scores.values()) or 1.0
+            scores = {
+                lg: (1 - alpha) * v / ling_total + alpha * post[lg] / sup_mass
+                for lg, v in scores.items()
+            }
         if not short and max(scores.values(), default=0.0) < 0.9:
             ld_total = sum(ld().get(lg, 0.0) for lg in LATIN_SUPPORTED)
             if ld_total > 0:
@@ -522,7 +739,7 @@ class LanguageIdentifier:
         best = max(scores, key=lambda k: scores[k])
         conf = scores[best] / total
 
-        und = self._unsupported(words, low, short, wide, ld_best, cue)
+        und = self._unsupported(words, low, short, wide, ld_best, cue, post)
         if und is not None:
             return und
 
@@ -549,6 +766,7 @@ class LanguageIdentifier:
         wide: dict[str, float],
         ld_best: Callable[[], str | None],
         cue: dict[str, int],
+        post: dict[str, float] | None = None,
     ) -> LanguageGuess | None:
         """``und`` guess for confidently non-supported Latin text, else None."""
         w_best = max(wide, key=lambda k: wide[k]) if wide else UNDETERMINED
@@ -565,6 +783,15 @@ class LanguageIdentifier:
             # letters absent from en/fr/de/es (ã ơ ł ř ş å ø ...)
             code = w_best if w_best not in LATIN_SUPPORTED else max(set(foreign), key=foreign.count)
             return LanguageGuess(UNDETERMINED, 0.8, True, code)
+        if (
+            post is not None
+            and sum(post[lg] for lg in LATIN_SUPPORTED) < _FREQ_UND_MASS
+            and sup_cue == 0
+            and w_best not in LATIN_SUPPORTED
+            and wide.get(w_best, 0.0) >= 0.5
+        ):  # 1-2 words frequent in it/pt/nl only, and lingua agrees
+            code = max(post, key=lambda k: post[k])
+            return LanguageGuess(UNDETERMINED, 0.7, True, code)
         if (
             len(words) >= 3
             and w_best not in LATIN_SUPPORTED

@@ -31,6 +31,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         **os.environ,
         **PORTS,
         "LOG_DIR": str(var),
+        "RUN_DIR": str(var),
         "PLATFORM_DATABASE_URL": f"sqlite:///{var}/platform.db",
         "PLATFORM_STAFF_API_TOKEN": STAFF_TOKEN,
     }

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 from pathlib import Path
 
 import pytest
 
+import bot.components.langid as langid
 from bot.components.langid import SUPPORTED, LanguageGuess, LanguageIdentifier
 
 CHAT = Path(__file__).resolve().parents[2] / "data" / "langid_chat.jsonl"
+WORDS = Path(__file__).resolve().parents[2] / "data" / "langid_words.jsonl"
 
 
 @pytest.fixture(scope="module")
@@ -123,3 +126,92 @@ def test_mixed_and_edge_cases(
 ) -> None:
     guess = ident.detect(text)
     assert (guess.language, guess.reliable) == (lang, reliable)
+
+
+# --------------------------------------------------------------------------- word-frequency prior
+
+
+def test_wordfreq_data_is_available() -> None:
+    """The prior needs wordfreq's data files (pip install --no-deps wordfreq==3.1.1)."""
+    tables = langid._freq_tables()
+    assert set(tables) == set(langid.FREQ_LANGS)
+    assert all(len(exact) > 50_000 for exact, _ in tables.values())
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("bonjour", "fr"),
+        ("danke", "de"),
+        ("gracias", "es"),
+        ("thanks", "en"),
+        # lingua alone gets these wrong; the frequency prior fixes them
+        ("waterfall", "en"),
+        ("refund", "en"),
+        ("sentier", "fr"),
+        ("plage", "fr"),
+        ("noche", "es"),
+        ("calle", "es"),
+        ("Koffer", "de"),  # capitalised German noun
+        ("Brot", "de"),
+        ("manana", "es"),  # typed without accents
+        ("tambin", "es"),  # accented letter deleted
+        ("strasse", "de"),
+    ],
+)
+def test_frequency_prior_single_words(ident: LanguageIdentifier, text: str, lang: str) -> None:
+    assert ident.detect(text).language == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "code"),
+    [("grazie mille", "it"), ("spiaggia", "it"), ("muito obrigado", "pt"), ("gezellig", "nl")],
+)
+def test_frequency_prior_keeps_und(ident: LanguageIdentifier, text: str, code: str) -> None:
+    guess = ident.detect(text)
+    assert (guess.language, guess.detected) == ("und", code)
+
+
+def test_frequency_posterior() -> None:
+    post = langid.frequency_posterior(["gracias"])
+    assert post is not None and max(post, key=post.get) == "es"
+    assert abs(sum(post.values()) - 1.0) < 1e-9
+    assert langid.frequency_posterior(["qzxwvkj"]) is None  # unknown everywhere
+    assert langid.frequency_posterior([]) is None
+    # case- and accent-insensitive lookups
+    assert langid._zipf("Straße", "de") == langid._zipf("strasse", "de")
+    assert langid._zipf("manana", "es") is not None
+
+
+def test_without_wordfreq_data_lingua_decides(
+    ident: LanguageIdentifier, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(langid, "_FREQ", {})
+    assert langid.frequency_posterior(["gracias"]) is None
+    assert ident.detect("gracias").language == "es"
+    assert ident.detect("Wie viel kostet der Eintritt?").language == "de"
+
+
+def test_pure_python_msgpack_reader() -> None:
+    blob = bytes.fromhex("93") + bytes.fromhex("82a6666f726d6174a26342a776657273696f6e01")
+    blob += bytes.fromhex("90") + bytes.fromhex("92a3746865a2c3a9")  # [], ["the", "é"]
+    assert langid._unpack_msgpack(blob) == [{"format": "cB", "version": 1}, [], ["the", "é"]]
+    msgpack = pytest.importorskip("msgpack")
+    data = {"a": [1, -3, 300, 70000, 2**40, None, True, 1.5, "x" * 40, "y" * 300]}
+    assert langid._unpack_msgpack(msgpack.packb(data)) == data
+    data_dir = langid._wordfreq_data_dir()
+    assert data_dir is not None
+    raw = gzip.decompress((Path(data_dir) / "small_fr.msgpack.gz").read_bytes())
+    assert langid._unpack_msgpack(raw) == msgpack.unpackb(raw, raw=False)
+
+
+def test_own_short_latin_set(ident: LanguageIdentifier) -> None:
+    """Hand-written words and word pairs (tuning set, not the benchmark)."""
+    rows = [
+        json.loads(line) for line in WORDS.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
+    preds = ident.detect_batch([r["text"] for r in rows])
+    for kind, floor in (("word", 0.95), ("pair", 0.96)):
+        sel = [(p, r) for p, r in zip(preds, rows, strict=False) if r["kind"] == kind]
+        acc = sum(p.language == r["lang"] for p, r in sel) / len(sel)
+        assert acc >= floor, (kind, acc)
