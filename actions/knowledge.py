@@ -66,7 +66,9 @@ class ActionAnswerKnowledge(Action):
         intent = (tracker.latest_message.get("intent") or {}).get("name", "")
         topic = TOPIC_BY_INTENT.get(intent, "info")
         try:
-            hits = self._find(text, language, tracker.get_slot("attraction"), intent)
+            hits = self._find(
+                text, language, tracker.get_slot("attraction"), intent, tracker.latest_message.get("entities")
+            )
         except IndexNotBuiltError:
             logger.exception("knowledge-base index is not built")
             dispatcher.utter_message(response="utter_kb_error")
@@ -83,11 +85,24 @@ class ActionAnswerKnowledge(Action):
         dispatcher.utter_message(text=render_answer(best.entry, topic, language))
         return [SlotSet("attraction", best.entry_id)]
 
+    def _named_in_entities(self, entities: list[dict[str, Any]]) -> str | None:
+        """The knowledge-base id the NLU gazetteer found (attraction first, then topic)."""
+        for kind in ("attraction", "topic"):
+            for entity in entities:
+                if entity.get("entity") == kind and self.retriever.get(str(entity.get("value"))):
+                    return str(entity["value"])
+        return None
+
     def _find(
-        self, text: str, language: str, previous: str | None, intent: str
+        self,
+        text: str,
+        language: str,
+        previous: str | None,
+        intent: str,
+        tracker_entities: list[dict[str, Any]] | None = None,
     ) -> list[Hit]:
         """Named attraction first; a follow-up without a name resolves to the previous one."""
-        named = self.retriever.match_alias(text)
+        named = self._named_in_entities(tracker_entities or []) or self.retriever.match_alias(text)
         if named is None and previous and intent != "recommend_attractions":
             named = previous
         if named is not None:

@@ -13,7 +13,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 
-from knowledge_base.gazetteer import to_simplified
+from knowledge_base.textfold import to_simplified
 
 _HAN = r"\u3400-\u9fff\uf900-\ufaff"
 _KANA_HANGUL = r"\u3040-\u30ff\uac00-\ud7af"

@@ -119,3 +119,13 @@ async def test_real_index_answers_the_jiuzhaigou_price(text: str, language: str,
     messages, events = await run(action, tracker(text, "ask_ticket_price", {"language": language}))
     assert must_contain in messages[0]["text"] and "consumer.gucheng.com" in messages[0]["text"]
     assert events == [SlotSet("attraction", "jiuzhaigou")]
+
+
+async def test_attraction_entity_from_nlu_wins_over_text_matching(entries: dict[str, Entry]) -> None:
+    retriever = RecordingRetriever(entries)
+    action = ActionAnswerKnowledge(retriever)
+    t = tracker("how much is it there", "ask_ticket_price", {"language": "en", "attraction": "emeishan"})
+    t.latest_message["entities"] = [{"entity": "attraction", "value": "jiuzhaigou"}]
+    messages, events = await run(action, t)
+    assert "169" in messages[0]["text"]
+    assert events == [SlotSet("attraction", "jiuzhaigou")]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge_base.gazetteer import Gazetteer, fold, to_simplified
+from knowledge_base.gazetteer import Gazetteer
+from knowledge_base.textfold import fold, to_simplified
 from knowledge_base.schema import Entry
 
 
