@@ -61,7 +61,7 @@ validate: $(RASA_STAMP) ## rasa data validate (domain, rules, stories, NLU)
 run: install kb train ## Start Rasa (5005), action server (5055) and platform API (8000); Ctrl-C stops all
 	@bash scripts/run_all.sh
 
-test: install kb train validate ## Run the whole test suite (both environments); PYTEST_ARGS='-m e2e' selects a family
+test: install lint types kb train validate ## ruff, mypy, rasa data validate, then pytest in both environments; PYTEST_ARGS='-m e2e' selects a family
 	@bash scripts/run_tests.sh $(PYTEST_ARGS)
 
 predict-nlu: install train ## IN=in.jsonl OUT=out.jsonl: add pred_intent, pred_confidence, pred_language
@@ -80,6 +80,7 @@ eval: install kb train ## NLU, language-ID and retrieval evaluation reports unde
 	$(RASA_PY) scripts/eval_nlu.py
 	$(APP_PY) scripts/eval_langid.py
 	$(APP_PY) -m knowledge_base.evaluate
+	$(APP_PY) -m knowledge_base.evaluate --encoders use --questions eval/kb_questions_independent.jsonl
 
 calibrate: install train ## Choose the out-of-scope gate and fallback thresholds on eval/dev (never on benchmarks)
 	$(RASA_PY) scripts/calibrate_nlu.py

@@ -38,7 +38,7 @@ class Question:
     text: str
     lang: str
     expected: str | None
-    kind: str
+    kind: str = "unlabelled"
 
 
 def load_questions(path: Path = QUESTIONS) -> list[Question]:
@@ -139,9 +139,9 @@ def cross_validate(
     return score(questions, results)["all"]
 
 
-def evaluate(encoders: Sequence[str], do_calibrate: bool) -> dict[str, Any]:
+def evaluate(encoders: Sequence[str], do_calibrate: bool, questions_path: Path = QUESTIONS) -> dict[str, Any]:
     """Run every encoder x mode; returns the report."""
-    questions = load_questions()
+    questions = load_questions(questions_path)
     entries = load_entries(DEFAULT_ENTRIES_DIR)
     report: dict[str, Any] = {"questions": len(questions), "entries": len(entries), "runs": {}}
     for name in encoders:
@@ -199,17 +199,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--encoders", nargs="+", default=["use", "e5"])
     parser.add_argument("--calibrate", action="store_true")
     parser.add_argument("--misses", action="store_true", help="print the misses too")
+    parser.add_argument("--questions", type=Path, default=QUESTIONS, help="labelled questions (JSON lines)")
     args = parser.parse_args(argv)
-    report = evaluate(args.encoders, args.calibrate)
+    if args.calibrate and args.questions != QUESTIONS:
+        parser.error("calibrate only on eval/kb_questions.jsonl; other sets are for measuring")
+    report = evaluate(args.encoders, args.calibrate, args.questions)
+    report["questions_file"] = str(args.questions.relative_to(REPO_ROOT) if args.questions.is_absolute() else args.questions)
     print_report(report)
     if args.misses:
         for key, run in report["runs"].items():
             print(f"\n-- misses {key}")
             for miss in run["misses"]:
                 print(f"  {miss}")
-    REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    print(f"\nwrote {REPORT}")
+    target = REPORT if args.questions == QUESTIONS else REPORT.with_name(f"kb_eval_{args.questions.stem}.json")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwrote {target}")
     return 0
 
 

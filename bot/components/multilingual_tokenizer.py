@@ -9,7 +9,7 @@ okurigana, Korean particles, French/German inflection) is left to the character 
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.tokenizers.jieba_tokenizer import JiebaTokenizer
@@ -29,7 +29,7 @@ _RUNS = re.compile(
 )
 
 
-def split_runs(text: str) -> List[tuple[str, str, int]]:
+def split_runs(text: str) -> list[tuple[str, str, int]]:
     """Splits ``text`` into (kind, run, start) triples; punctuation and spaces are dropped."""
     return [(m.lastgroup or "word", m.group(), m.start()) for m in _RUNS.finditer(text)]
 
@@ -41,21 +41,21 @@ class MultilingualTokenizer(JiebaTokenizer):
     """Script-aware tokenizer: jieba for Chinese characters, word runs for everything else."""
 
     @staticmethod
-    def supported_languages() -> Optional[List[Text]]:
+    def supported_languages() -> list[str] | None:
         """Any language: the tokenizer decides per script run."""
         return None
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         """Same options as JiebaTokenizer (``dictionary_path`` for user dictionaries)."""
         return JiebaTokenizer.get_default_config()
 
-    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+    def tokenize(self, message: Message, attribute: str) -> list[Token]:
         """Tokenizes ``attribute`` of ``message`` run by run."""
         import jieba
 
         text = message.get(attribute)
-        tokens: List[Token] = []
+        tokens: list[Token] = []
         for kind, run, start in split_runs(text):
             if kind == "han":
                 tokens.extend(

@@ -14,7 +14,7 @@ Place it after the intent classifier and before ``FallbackClassifier``.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -29,7 +29,7 @@ OUT_OF_SCOPE = "out_of_scope"
 EMBEDDINGS_FILE = "in_scope_embeddings.npy"
 
 
-def sentence_embedding(message: Message, dimension: int) -> Optional[np.ndarray]:
+def sentence_embedding(message: Message, dimension: int) -> np.ndarray | None:
     """The dense sentence feature of ``dimension`` on the message text, L2-normalised."""
     for feature in message.features:
         if (
@@ -50,16 +50,16 @@ class OutOfScopeGate(GraphComponent):
     """Turns predictions far from all in-scope training examples into ``out_of_scope``."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         """``threshold``: minimum cosine to the nearest in-scope example; ``dimension`` of the embedding."""
         return {"threshold": 0.5, "dimension": 512}
 
     def __init__(
         self,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        in_scope: Optional[np.ndarray] = None,
+        in_scope: np.ndarray | None = None,
     ) -> None:
         """Creates the gate; ``in_scope`` holds one normalised row per in-scope example."""
         self._config = config
@@ -70,7 +70,7 @@ class OutOfScopeGate(GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -97,7 +97,7 @@ class OutOfScopeGate(GraphComponent):
     @classmethod
     def load(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -108,7 +108,7 @@ class OutOfScopeGate(GraphComponent):
             in_scope = np.load(Path(directory) / EMBEDDINGS_FILE)
         return cls(config, model_storage, resource, in_scope.astype(np.float32))
 
-    def nearest_similarity(self, message: Message) -> Optional[float]:
+    def nearest_similarity(self, message: Message) -> float | None:
         """Cosine similarity of the message to its nearest in-scope example."""
         if self._in_scope is None:
             return None
@@ -117,7 +117,7 @@ class OutOfScopeGate(GraphComponent):
             return None
         return float(np.max(self._in_scope @ vector))
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         """Rejects messages whose nearest in-scope example is not similar enough."""
         for message in messages:
             similarity = self.nearest_similarity(message)

