@@ -19,7 +19,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parents[2]
 PORTS = {"RASA_PORT": "15005", "ACTIONS_PORT": "15055", "PLATFORM_PORT": "18000"}
 STAFF_TOKEN = "e2e-staff-token-not-a-secret"
-I18N = {lang: yaml.safe_load((ROOT / "bot" / "i18n" / f"{lang}.yml").read_text("utf-8")) for lang in ("zh", "en")}
+I18N = {
+    lang: yaml.safe_load((ROOT / "bot" / "i18n" / f"{lang}.yml").read_text("utf-8"))
+    for lang in ("zh", "en", "ja", "ko", "fr", "de", "es", "ru")
+}
 
 
 @pytest.fixture(scope="module")
@@ -107,3 +110,30 @@ def test_human_handoff_is_acknowledged_and_escalated_to_staff(servers: str) -> N
     staff.raise_for_status()
     escalations = staff.json()["data"]
     assert any(e["sender_id"] == "handoff-zh" and e["language"] == "zh" for e in escalations)
+
+
+@pytest.mark.parametrize(
+    ("message", "lang"),
+    [("ありがとうございます", "ja"), ("감사합니다", "ko"), ("merci beaucoup", "fr"), ("vielen Dank", "de"),
+     ("muchas gracias", "es"), ("спасибо большое", "ru")],
+)
+def test_thanks_in_six_more_languages(servers: str, message: str, lang: str) -> None:
+    texts = say(servers, f"thanks-{lang}", message)
+    assert texts and texts[0] in I18N[lang]["utter_thank"]
+
+
+def test_unsupported_language_gets_the_english_and_chinese_notice(servers: str) -> None:
+    texts = say(servers, "italian", "Buongiorno, quanto costa il biglietto per il museo?")
+    assert texts and texts[0] in I18N["en"]["utter_unsupported_language"]
+
+
+def test_short_ambiguous_message_keeps_the_session_language(servers: str) -> None:
+    say(servers, "prior-de", "Guten Tag, wie viel kostet der Eintritt für Jiuzhaigou?")
+    texts = say(servers, "prior-de", "ok")
+    assert texts and all(t not in I18N["en"]["utter_affirm"] for t in texts)
+    assert texts[0] in I18N["de"]["utter_affirm"] + I18N["de"]["utter_default"]
+
+
+def test_explicit_language_switch(servers: str) -> None:
+    texts = say(servers, "switch", "请用英语回答")
+    assert texts and texts[-1] in I18N["en"]["utter_language_set"]

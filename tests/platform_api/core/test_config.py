@@ -25,6 +25,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("token", ["changeme", ""])
+@pytest.mark.security
 def test_config_production_refuses_placeholder_secret(
     monkeypatch: pytest.MonkeyPatch, token: str
 ) -> None:
@@ -35,6 +36,7 @@ def test_config_production_refuses_placeholder_secret(
         Settings()
 
 
+@pytest.mark.security
 def test_config_production_refuses_missing_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PLATFORM_ENVIRONMENT", "production")
 
@@ -61,6 +63,7 @@ def test_config_placeholder_allowed_outside_production(
     assert Settings().staff_api_token.get_secret_value() == "changeme"
 
 
+@pytest.mark.security
 def test_config_secret_not_in_repr_or_dump(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PLATFORM_STAFF_API_TOKEN", "super-secret-value-42")
 

@@ -34,6 +34,7 @@ def test_escalation_references_are_sequential_and_unique(
     assert len(set(refs)) == 3
 
 
+@pytest.mark.security
 @pytest.mark.parametrize(
     ("field", "value"),
     [
@@ -68,6 +69,7 @@ def test_escalation_create_requires_fields(
     assert client.post("/api/escalations", json=payload).status_code == 422
 
 
+@pytest.mark.security
 def test_escalation_create_rejects_undecodable_body_with_400(client: TestClient) -> None:
     response = client.post(
         "/api/escalations", content=b"\xff not json", headers={"Content-Type": "application/json"}
@@ -86,6 +88,7 @@ def test_escalation_create_rejects_malformed_json_with_422(client: TestClient) -
     assert "detail" in response.json()
 
 
+@pytest.mark.security
 @pytest.mark.parametrize(
     "headers",
     [
@@ -193,6 +196,7 @@ def test_escalation_list_rejects_bad_paging_with_422(
     assert client.get("/api/escalations", params=params, headers=staff_headers).status_code == 422
 
 
+@pytest.mark.security
 def test_escalation_request_log_has_no_token_or_query(
     client: TestClient, staff_headers: dict[str, str], caplog: pytest.LogCaptureFixture
 ) -> None:
