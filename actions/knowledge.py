@@ -6,15 +6,18 @@ first use and shared by the whole action-server process; tests inject their own.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from knowledge_base.answers import Topic, render_answer
+from knowledge_base.answers import Topic, render_answer, render_upcoming_event
 from knowledge_base.retriever import Hit, IndexNotBuiltError, Retriever, get_retriever
+from knowledge_base.seasonal import upcoming_events
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +31,7 @@ TOPIC_BY_INTENT: dict[str, Topic] = {
     "recommend_attractions": "info",
 }
 RECOMMENDATIONS = 3
+UPCOMING_EVENTS = 2
 
 
 def session_language(tracker: Tracker) -> str:
@@ -39,9 +43,12 @@ def session_language(tracker: Tracker) -> str:
 class ActionAnswerKnowledge(Action):
     """Finds the entry the tourist asks about and answers with its sourced facts."""
 
-    def __init__(self, retriever: Retriever | None = None) -> None:
+    def __init__(
+        self, retriever: Retriever | None = None, today: Callable[[], dt.date] = dt.date.today
+    ) -> None:
         """``retriever`` defaults to the process-wide one, loaded on first use."""
         self._retriever = retriever
+        self._today = today
 
     def name(self) -> str:
         """Name of the action in the domain."""
@@ -79,11 +86,20 @@ class ActionAnswerKnowledge(Action):
         if intent == "recommend_attractions" and len(hits) > 1:
             for hit in hits[:RECOMMENDATIONS]:
                 dispatcher.utter_message(text=render_answer(hit.entry, "info", language))
+            self._suggest_upcoming_events(dispatcher, language, {h.entry_id for h in hits})
             return []
         best = hits[0]
         logger.info("answered %s/%s from %s (score %.3f)", topic, language, best.entry_id, best.score)
         dispatcher.utter_message(text=render_answer(best.entry, topic, language))
         return [SlotSet("attraction", best.entry_id)]
+
+    def _suggest_upcoming_events(
+        self, dispatcher: CollectingDispatcher, language: str, already: set[str]
+    ) -> None:
+        """Adds festivals expected in the coming weeks (season-aware recommendations)."""
+        upcoming = upcoming_events(self.retriever.entries.values(), self._today())
+        for entry, projected in [(e, d) for e, d in upcoming if e.id not in already][:UPCOMING_EVENTS]:
+            dispatcher.utter_message(text=render_upcoming_event(entry, projected, language))
 
     def _named_in_entities(self, entities: list[dict[str, Any]]) -> str | None:
         """The knowledge-base id the NLU gazetteer found (attraction first, then topic)."""

@@ -99,6 +99,12 @@ def render_answer(entry: Entry, topic: Topic, lang: str, *, today: dt.date | Non
     return "\n".join(line for line in lines if line)
 
 
+def render_upcoming_event(entry: Entry, projected: dt.date, lang: str) -> str:
+    """An upcoming event (see :mod:`knowledge_base.seasonal`): the usual date, then its information."""
+    t = templates(lang if lang in LANGUAGES else FALLBACK_LANG)
+    return t["upcoming_event"].format(date=projected.isoformat()) + "\n" + render_answer(entry, "info", lang)
+
+
 def _not_confirmed(ctx: _Ctx, topic: str) -> str:
     text = ctx.t["not_confirmed"].format(what=ctx.t["topics"][topic], name=ctx.name)
     phone = ctx.entry.phone.value

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
@@ -78,12 +79,19 @@ async def test_nothing_found_gives_the_polite_fallback(entries: dict[str, Entry]
     assert events == []
 
 
-async def test_recommendations_list_several_entries(entries: dict[str, Entry]) -> None:
+async def test_recommendations_list_several_entries_then_upcoming_festivals(entries: dict[str, Entry]) -> None:
     retriever = RecordingRetriever(entries)
-    action = ActionAnswerKnowledge(retriever)
+    action = ActionAnswerKnowledge(retriever, today=lambda: dt.date(2026, 11, 29))
+    messages, _ = await run(action, tracker("where can I see pandas", "recommend_attractions", {"language": "en"}))
+    assert retriever.searches == [("where can I see pandas", "en", 3)]
+    assert len(messages) == 5
+    assert "2027-01-23" in messages[3]["text"] and "Zigong" in messages[3]["text"]
+
+
+async def test_recommendations_in_summer_do_not_suggest_winter_festivals(entries: dict[str, Entry]) -> None:
+    action = ActionAnswerKnowledge(RecordingRetriever(entries), today=lambda: dt.date(2026, 4, 1))
     messages, _ = await run(action, tracker("where can I see pandas", "recommend_attractions", {"language": "en"}))
     assert len(messages) == 3
-    assert retriever.searches == [("where can I see pandas", "en", 3)]
 
 
 async def test_unsupported_language_gets_the_notice(entries: dict[str, Entry]) -> None:
