@@ -11,6 +11,9 @@ LOG_DIR=${LOG_DIR:-logs}
 mkdir -p "$LOG_DIR"
 export PYTHONPATH="$PWD" HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TF_CPP_MIN_LOG_LEVEL=2 RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1
 export PLATFORM_API_URL=${PLATFORM_API_URL:-http://localhost:$PLATFORM_PORT}
+# The action server authenticates to the platform with a bot token; a fresh random one per run unless
+# the deployment provides it (it is never printed).
+export PLATFORM_BOT_API_TOKEN=${PLATFORM_BOT_API_TOKEN:-$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')}
 
 RUN_DIR=${RUN_DIR:-var/run}
 mkdir -p "$RUN_DIR"

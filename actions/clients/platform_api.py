@@ -4,12 +4,13 @@ Configuration is read once from the environment:
 
 * ``PLATFORM_API_URL`` (default ``http://localhost:8000``)
 * ``PLATFORM_API_TIMEOUT`` in seconds (default ``5``)
+* ``PLATFORM_BOT_API_TOKEN``: bearer token for the bot-only routes (never logged)
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -27,6 +28,7 @@ class PlatformApiSettings:
 
     base_url: str = DEFAULT_URL
     timeout_s: float = DEFAULT_TIMEOUT_S
+    bot_token: str = field(default="", repr=False)
 
 
 @lru_cache(maxsize=1)
@@ -40,6 +42,7 @@ def get_platform_api_settings() -> PlatformApiSettings:
     return PlatformApiSettings(
         base_url=os.environ.get("PLATFORM_API_URL", "").strip() or DEFAULT_URL,
         timeout_s=timeout_s,
+        bot_token=os.environ.get("PLATFORM_BOT_API_TOKEN", "").strip(),
     )
 
 
@@ -69,18 +72,21 @@ class PlatformApiClient:
         *,
         timeout_s: float | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        bot_token: str | None = None,
     ) -> None:
         settings = get_platform_api_settings()
         self.base_url = base_url or settings.base_url
         self.timeout_s = timeout_s if timeout_s is not None else settings.timeout_s
         self._transport = transport
+        token = bot_token if bot_token is not None else settings.bot_token
+        self._auth_headers = {"Authorization": f"Bearer {token}"} if token else {}
 
     def _new_client(self) -> httpx.AsyncClient:
         return httpx.AsyncClient(
             base_url=self.base_url,
             timeout=self.timeout_s,
             transport=self._transport,
-            headers={"Accept": "application/json"},
+            headers={"Accept": "application/json", **self._auth_headers},
         )
 
     async def _request(self, method: str, path: str, **kwargs: Any) -> Any:

@@ -50,6 +50,22 @@ def require_staff(
 CurrentStaff = Depends(require_staff)
 
 
+def require_bot(
+    settings: SettingsDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> None:
+    """Allow the request only with ``Authorization: Bearer <bot_api_token>`` (the action server)."""
+    if credentials is None or not token_matches(credentials.credentials, settings.bot_api_token):
+        raise HTTPException(
+            status_code=status.HTTP_401_UNAUTHORIZED,
+            detail="missing or invalid bot token",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+
+CurrentBot = Depends(require_bot)
+
+
 def get_kb_retriever(settings: SettingsDep) -> Retriever:
     """The knowledge-base retriever, loaded on first use (override in tests).
 

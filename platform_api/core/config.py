@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     """Allowed browser origins; comma-separated in the environment."""
     staff_api_token: SecretStr = SecretStr(PLACEHOLDER_SECRET)
     """Bearer token of the staff console. Must be changed in production."""
+    bot_api_token: SecretStr = SecretStr(PLACEHOLDER_SECRET)
+    """Bearer token the action server sends when it files escalations. Must be changed in production."""
     kb_index_dir: Path | None = None
     """Directory of the built knowledge-base index, if not the knowledge base's default."""
 
@@ -59,12 +61,13 @@ class Settings(BaseSettings):
     @model_validator(mode="after")
     def _enforce_non_default_secrets(self) -> Settings:
         if self.environment == "production":
-            token = self.staff_api_token.get_secret_value()
-            if not token or token == PLACEHOLDER_SECRET:
-                raise ValueError(
-                    "PLATFORM_STAFF_API_TOKEN is unset or the placeholder "
-                    f"{PLACEHOLDER_SECRET!r}; set a real secret for production"
-                )
+            for name, secret in (("STAFF", self.staff_api_token), ("BOT", self.bot_api_token)):
+                token = secret.get_secret_value()
+                if not token or token == PLACEHOLDER_SECRET:
+                    raise ValueError(
+                        f"PLATFORM_{name}_API_TOKEN is unset or the placeholder "
+                        f"{PLACEHOLDER_SECRET!r}; set a real secret for production"
+                    )
         return self
 
 

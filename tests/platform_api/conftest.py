@@ -17,6 +17,7 @@ from platform_api.core.config import Settings
 from platform_api.main import create_app
 
 STAFF_TOKEN = "test-staff-token-7f3a"
+BOT_TOKEN = "test-bot-token-91c2"
 ENTRIES_DIR = Path(__file__).resolve().parents[2] / "knowledge_base" / "data" / "entries"
 
 
@@ -103,6 +104,7 @@ def settings(tmp_path: Path) -> Settings:
         environment="ci",
         database_url=f"sqlite:///{tmp_path / 'platform.db'}",
         staff_api_token=STAFF_TOKEN,
+        bot_api_token=BOT_TOKEN,
         cors_origins=["http://localhost:3000"],
     )
 
@@ -117,8 +119,9 @@ def app(settings: Settings, fake_retriever: FakeRetriever) -> Iterator[FastAPI]:
 
 @pytest.fixture
 def client(app: FastAPI) -> Iterator[TestClient]:
-    """A client with the lifespan run (tables created in the throwaway database)."""
-    with TestClient(app) as test_client:
+    """A client with the lifespan run (tables created in the throwaway database), sending the bot
+    token by default as the action server does; staff requests pass their own header."""
+    with TestClient(app, headers={"Authorization": f"Bearer {BOT_TOKEN}"}) as test_client:
         yield test_client
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, HTTPException, Path, Query, status
 
 from platform_api import crud
-from platform_api.api.deps import CurrentStaff, SessionDep
+from platform_api.api.deps import CurrentBot, CurrentStaff, SessionDep
 from platform_api.models import EscalationStatus
 from platform_api.schemas import (
     EscalationCreate,
@@ -24,9 +24,11 @@ ReferencePath = Annotated[
 ]
 
 
-@router.post("", status_code=status.HTTP_201_CREATED, response_model=EscalationCreated)
+@router.post(
+    "", status_code=status.HTTP_201_CREATED, response_model=EscalationCreated, dependencies=[CurrentBot]
+)
 def create_escalation(session: SessionDep, escalation_in: EscalationCreate) -> EscalationCreated:
-    """Open an escalation (called by the bot's ``human_handoff`` action)."""
+    """Open an escalation (called by the bot's ``human_handoff`` action, with the bot token)."""
     escalation = crud.create_escalation(session=session, escalation_in=escalation_in)
     return EscalationCreated(reference=escalation.reference, status=escalation.status)
 

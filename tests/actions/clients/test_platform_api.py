@@ -23,6 +23,7 @@ from platform_api.core.db import create_all
 from platform_api.main import create_app
 
 STAFF_TOKEN = "client-test-staff-token"
+BOT_TOKEN = "client-test-bot-token"
 
 
 @pytest.fixture
@@ -34,6 +35,7 @@ def platform_app(tmp_path: Path) -> Iterator[FastAPI]:
         environment="ci",
         database_url=f"sqlite:///{tmp_path / 'platform.db'}",
         staff_api_token=STAFF_TOKEN,
+        bot_api_token=BOT_TOKEN,
     )
     app = create_app(settings)
     create_all(app.state.engine)
@@ -44,8 +46,21 @@ def platform_app(tmp_path: Path) -> Iterator[FastAPI]:
 @pytest.fixture
 def api(platform_app: FastAPI) -> PlatformApiClient:
     return PlatformApiClient(
-        "http://platform.test", transport=httpx.ASGITransport(app=platform_app)
+        "http://platform.test", transport=httpx.ASGITransport(app=platform_app), bot_token=BOT_TOKEN
     )
+
+
+@pytest.mark.security
+async def test_platform_api_without_the_bot_token_is_refused(platform_app: FastAPI) -> None:
+    anonymous = PlatformApiClient(
+        "http://platform.test", transport=httpx.ASGITransport(app=platform_app), bot_token=""
+    )
+    with pytest.raises(PlatformApiError) as caught:
+        await anonymous.create_escalation(
+            sender_id="s", channel="rest", language="en", reason="human_handoff", last_user_message="hi"
+        )
+    assert caught.value.status_code == 401
+    assert BOT_TOKEN not in str(caught.value)
 
 
 async def _listed(app: FastAPI) -> list[dict[str, object]]:
@@ -112,6 +127,7 @@ async def test_platform_api_server_error_raises_without_secrets(platform_app: Fa
     api = PlatformApiClient(
         "http://platform.test",
         transport=httpx.ASGITransport(app=platform_app, raise_app_exceptions=False),
+        bot_token=BOT_TOKEN,
     )
 
     with pytest.raises(PlatformApiError) as caught:
@@ -120,7 +136,7 @@ async def test_platform_api_server_error_raises_without_secrets(platform_app: Fa
         )
 
     assert caught.value.status_code == 500
-    assert STAFF_TOKEN not in str(caught.value)
+    assert STAFF_TOKEN not in str(caught.value) and BOT_TOKEN not in str(caught.value)
 
 
 async def test_platform_api_timeout_raises_without_status() -> None:

@@ -47,6 +47,7 @@ def test_config_production_refuses_missing_secret(monkeypatch: pytest.MonkeyPatc
 def test_config_production_accepts_real_secret(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PLATFORM_ENVIRONMENT", "production")
     monkeypatch.setenv("PLATFORM_STAFF_API_TOKEN", "a-real-random-secret")
+    monkeypatch.setenv("PLATFORM_BOT_API_TOKEN", "another-real-random-secret")
 
     settings = Settings()
 
@@ -118,3 +119,12 @@ def test_config_get_settings_is_read_once() -> None:
         assert get_settings() is get_settings()
     finally:
         get_settings.cache_clear()
+
+
+@pytest.mark.security
+def test_config_production_refuses_placeholder_bot_token(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PLATFORM_ENVIRONMENT", "production")
+    monkeypatch.setenv("PLATFORM_STAFF_API_TOKEN", "a-real-random-secret")
+
+    with pytest.raises(ValueError, match="PLATFORM_BOT_API_TOKEN"):
+        Settings()

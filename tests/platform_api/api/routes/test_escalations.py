@@ -206,3 +206,15 @@ def test_escalation_request_log_has_no_token_or_query(
     lines = [r.getMessage() for r in caplog.records if r.name == "platform_api"]
     assert any(line.startswith("GET /api/escalations 200 ") for line in lines), lines
     assert not any("test-staff-token" in line or "status=open" in line for line in lines)
+
+
+@pytest.mark.security
+@pytest.mark.parametrize("header", [None, "Bearer wrong-token", "Bearer test-staff-token-7f3a"])
+def test_escalation_create_requires_the_bot_token(
+    client: TestClient, escalation_payload: dict[str, str], header: str | None
+) -> None:
+    headers = {"Authorization": header} if header else {}
+    client.headers.pop("Authorization", None)
+    response = client.post("/api/escalations", json=escalation_payload, headers=headers)
+    assert response.status_code == 401
+    assert response.json() == {"detail": "missing or invalid bot token"}
