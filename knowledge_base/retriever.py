@@ -177,7 +177,9 @@ class Retriever:
                 lexical = {eid: (s, c) for eid, s, c in self.lexical.search(query, k=20)}
             if self.mode == "hybrid":
                 gazetteer = [
-                    m.entry_ids[0] for m in self.gazetteer.find_all(query) if len(m.entry_ids) == 1
+                    m.entry_ids[0]
+                    for m in self.gazetteer.find_longest_first(query)
+                    if len(m.entry_ids) == 1
                 ]
             out.append(Signals(dense_scores, lexical, gazetteer))
         return out

@@ -1,7 +1,7 @@
 """Trains the Rasa model only when its inputs changed.
 
 The model is named after a hash of everything that shapes it (pipeline, domain, stories, rules, NLU
-data, custom components, jieba dictionary), so an up-to-date model is found without retraining.
+data, custom components, jieba dictionary, knowledge-base names), so an up-to-date model is found without retraining.
 ``models/current`` holds the file name of the model to serve.
 """
 
@@ -16,7 +16,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "models"
 CURRENT = MODELS / "current"
-INPUTS = ["config.yml", "bot/domain", "bot/data", "nlu_data", "bot/components", "bot/jieba_dict"]
+INPUTS = [
+    "config.yml", "bot/domain", "bot/data", "nlu_data", "bot/components", "bot/jieba_dict",
+    # the gazetteer stores the knowledge base's names in the model, folded by this shared code
+    "knowledge_base/data/entries", "knowledge_base/textfold.py", "knowledge_base/aliases.py",
+]
 TRAIN_DATA = ["bot/data", "nlu_data"]
 
 

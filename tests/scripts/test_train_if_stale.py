@@ -15,11 +15,12 @@ _spec.loader.exec_module(train_if_stale)
 
 def make_project(root: Path) -> None:
     for name in train_if_stale.INPUTS:
-        source = ROOT / name
+        source, target = ROOT / name, root / name
+        target.parent.mkdir(parents=True, exist_ok=True)
         if source.is_dir():
-            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"))
         else:
-            shutil.copy(source, root / name)
+            shutil.copy(source, target)
 
 
 def test_fingerprint_is_stable_and_tracks_nlu_data(tmp_path: Path) -> None:
@@ -36,3 +37,11 @@ def test_fingerprint_ignores_files_outside_the_inputs(tmp_path: Path) -> None:
     first = train_if_stale.fingerprint(tmp_path)
     (tmp_path / "README.md").write_text("changed", encoding="utf-8")
     assert train_if_stale.fingerprint(tmp_path) == first
+
+
+def test_fingerprint_tracks_knowledge_base_names(tmp_path: Path) -> None:
+    make_project(tmp_path)
+    first = train_if_stale.fingerprint(tmp_path)
+    entry = tmp_path / "knowledge_base" / "data" / "entries" / "jiuzhaigou.yml"
+    entry.write_text(entry.read_text(encoding="utf-8") + "# a new alias would go here\n", encoding="utf-8")
+    assert train_if_stale.fingerprint(tmp_path) != first
