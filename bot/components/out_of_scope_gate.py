@@ -1,14 +1,22 @@
-"""Rejects messages that are far from everything the assistant was trained to handle.
+"""Decides, after the intent classifier, whether a message is out of scope.
 
-A softmax intent classifier always picks *some* intent, so "what's my credit card limit" comes out as
-``ask_contact`` with high confidence. This component keeps the multilingual sentence embedding of
-every in-scope training example (from :mod:`bot.components.sentence_encoder_featurizer`); at parse
-time, when the message's nearest in-scope example is less similar than ``threshold`` (cosine), the
-intent becomes ``out_of_scope``. The threshold was chosen on our own held-out set (``eval/heldout``):
-the value that rejects most held-out out-of-scope messages while wrongly rejecting at most ~1 % of
-in-scope ones. ``make eval`` reports both rates on every set.
+A softmax intent classifier always picks *some* intent, so "what's my credit card limit" can come out
+as ``ask_contact`` with high confidence; and a classifier with an ``out_of_scope`` class also rejects
+in-scope requests phrased unlike its training examples ("is it going to snow in Kazan on Friday").
+This component keeps the multilingual sentence embedding (from
+:mod:`bot.components.sentence_encoder_featurizer`) of every training example, in-scope and
+out-of-scope apart, and measures at parse time how similar the message is to its nearest in-scope
+example (``in_scope_similarity``) and to its nearest out-of-scope example (``out_of_scope_similarity``).
+The difference of the two is the *margin*:
 
-Place it after the intent classifier and before ``FallbackClassifier``.
+- below ``threshold`` in-scope similarity, or below ``reject_margin``, the message becomes
+  ``out_of_scope`` whatever the classifier said;
+- when the classifier said ``out_of_scope`` but the margin is at least ``override_margin``, the best
+  in-scope intent of the classifier's ranking is taken instead (its confidence renormalised without
+  ``out_of_scope``), and ``FallbackClassifier`` still rejects it if that confidence is low.
+
+All three values are chosen on the development set ``eval/dev`` by ``make calibrate`` (never on the
+public benchmarks). Place the gate after the intent classifier and before ``FallbackClassifier``.
 """
 
 from __future__ import annotations
@@ -26,7 +34,9 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 OUT_OF_SCOPE = "out_of_scope"
-EMBEDDINGS_FILE = "in_scope_embeddings.npy"
+IN_SCOPE_FILE = "in_scope_embeddings.npy"
+OUT_OF_SCOPE_FILE = "out_of_scope_embeddings.npy"
+NO_EXAMPLE = -1.0
 
 
 def sentence_embedding(message: Message, dimension: int) -> np.ndarray | None:
@@ -43,16 +53,32 @@ def sentence_embedding(message: Message, dimension: int) -> np.ndarray | None:
     return None
 
 
+def nearest(examples: np.ndarray, vector: np.ndarray) -> float:
+    """Cosine similarity of ``vector`` to its nearest row of ``examples`` (-1 when there are none)."""
+    return float(np.max(examples @ vector)) if len(examples) else NO_EXAMPLE
+
+
+def in_scope_ranking(ranking: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The ranking without out_of_scope, confidences renormalised to sum to one."""
+    in_scope = [r for r in ranking if r.get(INTENT_NAME_KEY) != OUT_OF_SCOPE]
+    total = sum(float(r.get("confidence") or 0.0) for r in in_scope)
+    return [
+        {INTENT_NAME_KEY: r[INTENT_NAME_KEY], "confidence": float(r.get("confidence") or 0.0) / total if total > 0 else 0.0}
+        for r in in_scope
+    ]
+
+
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
 )
 class OutOfScopeGate(GraphComponent):
-    """Turns predictions far from all in-scope training examples into ``out_of_scope``."""
+    """Rejects messages nearer to out-of-scope than to in-scope examples; rescues near in-scope ones."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        """``threshold``: minimum cosine to the nearest in-scope example; ``dimension`` of the embedding."""
-        return {"threshold": 0.5, "dimension": 512}
+        """``threshold``: minimum in-scope similarity; ``reject_margin`` / ``override_margin``: see the
+        module docstring (``None`` switches a rule off); ``dimension`` of the sentence embedding."""
+        return {"threshold": 0.5, "reject_margin": None, "override_margin": None, "dimension": 512}
 
     def __init__(
         self,
@@ -60,12 +86,15 @@ class OutOfScopeGate(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         in_scope: np.ndarray | None = None,
+        out_of_scope: np.ndarray | None = None,
     ) -> None:
-        """Creates the gate; ``in_scope`` holds one normalised row per in-scope example."""
+        """Creates the gate; ``in_scope`` / ``out_of_scope`` hold one normalised row per example."""
         self._config = config
         self._model_storage = model_storage
         self._resource = resource
         self._in_scope = in_scope
+        dimension = int(config["dimension"])
+        self._out_of_scope = out_of_scope if out_of_scope is not None else np.zeros((0, dimension), np.float32)
 
     @classmethod
     def create(
@@ -79,19 +108,23 @@ class OutOfScopeGate(GraphComponent):
         return cls(config, model_storage, resource)
 
     def train(self, training_data: TrainingData) -> Resource:
-        """Keeps the embeddings of all in-scope examples."""
+        """Keeps the embeddings of all training examples, in-scope and out-of-scope apart."""
         dimension = int(self._config["dimension"])
-        rows = [
-            sentence_embedding(m, dimension)
-            for m in training_data.intent_examples
-            if m.get(INTENT) != OUT_OF_SCOPE
-        ]
-        vectors = [row for row in rows if row is not None]
-        if not vectors:
+        in_scope: list[np.ndarray] = []
+        out_of_scope: list[np.ndarray] = []
+        for example in training_data.intent_examples:
+            vector = sentence_embedding(example, dimension)
+            if vector is not None:
+                (out_of_scope if example.get(INTENT) == OUT_OF_SCOPE else in_scope).append(vector)
+        if not in_scope:
             raise ValueError("OutOfScopeGate needs the SentenceEncoderFeaturizer earlier in the pipeline")
-        self._in_scope = np.stack(vectors).astype(np.float16)
+        self._in_scope = np.stack(in_scope).astype(np.float16)
+        self._out_of_scope = (
+            np.stack(out_of_scope).astype(np.float16) if out_of_scope else np.zeros((0, dimension), np.float16)
+        )
         with self._model_storage.write_to(self._resource) as directory:
-            np.save(Path(directory) / EMBEDDINGS_FILE, self._in_scope)
+            np.save(Path(directory) / IN_SCOPE_FILE, self._in_scope)
+            np.save(Path(directory) / OUT_OF_SCOPE_FILE, self._out_of_scope)
         return self._resource
 
     @classmethod
@@ -103,37 +136,62 @@ class OutOfScopeGate(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> OutOfScopeGate:
-        """Loads the stored in-scope embeddings."""
+        """Loads the stored embeddings."""
         with model_storage.read_from(resource) as directory:
-            in_scope = np.load(Path(directory) / EMBEDDINGS_FILE)
-        return cls(config, model_storage, resource, in_scope.astype(np.float32))
+            in_scope = np.load(Path(directory) / IN_SCOPE_FILE).astype(np.float32)
+            out_path = Path(directory) / OUT_OF_SCOPE_FILE
+            out_of_scope = np.load(out_path).astype(np.float32) if out_path.exists() else None
+        return cls(config, model_storage, resource, in_scope, out_of_scope)
 
-    def nearest_similarity(self, message: Message) -> float | None:
-        """Cosine similarity of the message to its nearest in-scope example."""
+    def similarities(self, message: Message) -> tuple[float, float] | None:
+        """Cosine similarity of the message to its nearest in-scope and nearest out-of-scope example."""
         if self._in_scope is None:
             return None
         vector = sentence_embedding(message, int(self._config["dimension"]))
         if vector is None:
             return None
-        return float(np.max(self._in_scope @ vector))
+        return nearest(self._in_scope, vector), nearest(self._out_of_scope, vector)
 
     def process(self, messages: list[Message]) -> list[Message]:
-        """Rejects messages whose nearest in-scope example is not similar enough."""
+        """Applies the three rules of the module docstring to every message."""
         for message in messages:
-            similarity = self.nearest_similarity(message)
-            if similarity is None:
+            found = self.similarities(message)
+            if found is None:
                 continue
-            intent = message.get(INTENT) or {}
-            message.set("in_scope_similarity", round(similarity, 4), add_to_output=True)
-            message.set("classifier_intent", dict(intent), add_to_output=True)
-            if similarity >= float(self._config["threshold"]) or intent.get(INTENT_NAME_KEY) == OUT_OF_SCOPE:
-                continue
-            confidence = min(1.0, 1.0 - similarity + float(self._config["threshold"]))
-            ranking = [r for r in message.get(INTENT_RANKING_KEY) or [] if r.get(INTENT_NAME_KEY) != OUT_OF_SCOPE]
-            message.set(INTENT, {INTENT_NAME_KEY: OUT_OF_SCOPE, "confidence": confidence}, add_to_output=True)
-            message.set(
-                INTENT_RANKING_KEY,
-                [{INTENT_NAME_KEY: OUT_OF_SCOPE, "confidence": confidence}, *ranking],
-                add_to_output=True,
-            )
+            in_similarity, out_similarity = found
+            intent = dict(message.get(INTENT) or {})
+            ranking = list(message.get(INTENT_RANKING_KEY) or [])
+            message.set("in_scope_similarity", round(in_similarity, 4), add_to_output=True)
+            message.set("out_of_scope_similarity", round(out_similarity, 4), add_to_output=True)
+            message.set("classifier_intent", intent, add_to_output=True)
+            message.set("classifier_ranking", ranking, add_to_output=True)
+            margin = in_similarity - out_similarity
+            if intent.get(INTENT_NAME_KEY) == OUT_OF_SCOPE:
+                self._maybe_override(message, margin, ranking)
+            elif self._rejects(in_similarity, margin):
+                self._reject(message, in_similarity, ranking)
         return messages
+
+    def _rejects(self, in_similarity: float, margin: float) -> bool:
+        reject_margin = self._config.get("reject_margin")
+        if in_similarity < float(self._config["threshold"]):
+            return True
+        return reject_margin is not None and margin < float(reject_margin)
+
+    def _maybe_override(self, message: Message, margin: float, ranking: list[dict[str, Any]]) -> None:
+        override_margin = self._config.get("override_margin")
+        if override_margin is None or margin < float(override_margin):
+            return
+        rescued = in_scope_ranking(ranking)
+        if not rescued:
+            return
+        message.set(INTENT, rescued[0], add_to_output=True)
+        message.set(INTENT_RANKING_KEY, rescued, add_to_output=True)
+
+    def _reject(self, message: Message, in_similarity: float, ranking: list[dict[str, Any]]) -> None:
+        confidence = min(1.0, 1.0 - in_similarity + float(self._config["threshold"]))
+        others = [r for r in ranking if r.get(INTENT_NAME_KEY) != OUT_OF_SCOPE]
+        message.set(INTENT, {INTENT_NAME_KEY: OUT_OF_SCOPE, "confidence": confidence}, add_to_output=True)
+        message.set(
+            INTENT_RANKING_KEY, [{INTENT_NAME_KEY: OUT_OF_SCOPE, "confidence": confidence}, *others], add_to_output=True
+        )

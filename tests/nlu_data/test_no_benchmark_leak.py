@@ -79,3 +79,33 @@ def test_leak_detector_catches_a_copied_sentence(benchmark: set[str], tmp_path: 
         encoding="utf-8",
     )
     assert find_leaks(tmp_path, benchmark) == [("nlu.yml", copied.strip())]
+
+
+def own_evaluation_sentences() -> set[str]:
+    """Normalised texts of our held-out and development sets (eval/heldout, eval/dev)."""
+    sentences: set[str] = set()
+    for path in sorted((ROOT / "eval").glob("*/*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                text = normalise(json.loads(line).get("text", ""))
+                if len(text) >= MIN_CHARS:
+                    sentences.add(text)
+    return sentences
+
+
+def test_no_held_out_or_development_sentence_in_training_data() -> None:
+    own = own_evaluation_sentences()
+    assert len(own) > 1000, "eval/heldout and eval/dev were not read"
+    leaks = find_leaks(NLU_DATA, own)
+    assert not leaks, f"held-out or development sentences in nlu_data: {leaks[:10]}"
+
+
+def test_development_and_held_out_sets_hold_no_benchmark_sentence(benchmark: set[str]) -> None:
+    """Calibrating on eval/dev must never mean calibrating on a benchmark."""
+    leaks = [
+        (path.name, text)
+        for path in sorted((ROOT / "eval").glob("*/*.jsonl"))
+        for text in (json.loads(line).get("text", "") for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+        if normalise(text) in benchmark
+    ]
+    assert not leaks, f"benchmark sentences in eval/: {leaks[:10]}"

@@ -1,4 +1,5 @@
-"""OutOfScopeGate: far from every in-scope example means out_of_scope; near keeps the intent."""
+"""OutOfScopeGate: far from in-scope examples, or nearer to out-of-scope ones, means out_of_scope;
+near in-scope examples keeps the intent and can overrule the classifier's own out_of_scope."""
 
 from __future__ import annotations
 
@@ -28,12 +29,13 @@ def message(vector: list[float], intent: str | None = None) -> Message:
     return m
 
 
-@pytest.fixture()
-def gate(tmp_path: Path) -> OutOfScopeGate:
+def trained_gate(tmp_path: Path, **config: object) -> OutOfScopeGate:
+    config = {"threshold": 0.8, "dimension": DIM, **config}
+    tmp_path.mkdir(parents=True, exist_ok=True)
     storage = LocalModelStorage(tmp_path)
     resource = Resource("gate")
     context = ExecutionContext(GraphSchema({}), "test")
-    component = OutOfScopeGate.create({"threshold": 0.8, "dimension": DIM}, storage, resource, context)
+    component = OutOfScopeGate.create(config, storage, resource, context)
     component.train(
         TrainingData(
             training_examples=[
@@ -43,13 +45,19 @@ def gate(tmp_path: Path) -> OutOfScopeGate:
             ]
         )
     )
-    return OutOfScopeGate.load({"threshold": 0.8, "dimension": DIM}, storage, resource, context)
+    return OutOfScopeGate.load(config, storage, resource, context)
 
 
-def with_prediction(vector: list[float], intent: str) -> Message:
+@pytest.fixture()
+def gate(tmp_path: Path) -> OutOfScopeGate:
+    return trained_gate(tmp_path)
+
+
+def with_prediction(vector: list[float], intent: str, ranking: list[tuple[str, float]] | None = None) -> Message:
     m = message(vector)
-    m.set(INTENT, {"name": intent, "confidence": 0.9})
-    m.set("intent_ranking", [{"name": intent, "confidence": 0.9}])
+    ranking = ranking or [(intent, 0.9)]
+    m.set(INTENT, {"name": intent, "confidence": ranking[0][1]})
+    m.set("intent_ranking", [{"name": name, "confidence": confidence} for name, confidence in ranking])
     return m
 
 
@@ -78,3 +86,36 @@ def test_training_without_sentence_embeddings_fails_clearly(tmp_path: Path) -> N
     )
     with pytest.raises(ValueError, match="SentenceEncoderFeaturizer"):
         component.train(TrainingData(training_examples=[Message({TEXT: "hi", INTENT: "greet"})]))
+
+
+def test_message_nearer_to_out_of_scope_examples_is_rejected_by_the_margin(tmp_path: Path) -> None:
+    near_oos = [0.3, 0.0, 0.0, 0.95]
+    strict = trained_gate(tmp_path / "a", threshold=0.0, reject_margin=0.0)
+    lenient = trained_gate(tmp_path / "b", threshold=0.0)
+    m = strict.process([with_prediction(near_oos, "greet")])[0]
+    assert m.get(INTENT)["name"] == "out_of_scope"
+    assert m.get("out_of_scope_similarity") > m.get("in_scope_similarity")
+    assert lenient.process([with_prediction(near_oos, "greet")])[0].get(INTENT)["name"] == "greet"
+
+
+def test_classifier_out_of_scope_is_overruled_when_clearly_nearer_in_scope(tmp_path: Path) -> None:
+    gate = trained_gate(tmp_path, threshold=0.0, override_margin=0.5)
+    ranking = [("out_of_scope", 0.6), ("ask_ticket_price", 0.3), ("greet", 0.1)]
+    m = gate.process([with_prediction([0.95, 0.0, 0.0, 0.1], "out_of_scope", ranking)])[0]
+    assert m.get(INTENT)["name"] == "ask_ticket_price"
+    assert m.get(INTENT)["confidence"] == pytest.approx(0.75)
+    assert [r["name"] for r in m.get("intent_ranking")] == ["ask_ticket_price", "greet"]
+    assert m.get("classifier_intent") == {"name": "out_of_scope", "confidence": 0.6}
+
+
+def test_classifier_out_of_scope_stands_when_the_margin_is_small(tmp_path: Path) -> None:
+    gate = trained_gate(tmp_path, threshold=0.0, override_margin=0.5)
+    ranking = [("out_of_scope", 0.6), ("ask_ticket_price", 0.4)]
+    m = gate.process([with_prediction([0.7, 0.0, 0.0, 0.7], "out_of_scope", ranking)])[0]
+    assert m.get(INTENT)["name"] == "out_of_scope"
+
+
+def test_without_override_the_classifier_out_of_scope_always_stands(gate: OutOfScopeGate) -> None:
+    ranking = [("out_of_scope", 0.6), ("ask_ticket_price", 0.4)]
+    m = gate.process([with_prediction([1.0, 0.0, 0.0, 0.0], "out_of_scope", ranking)])[0]
+    assert m.get(INTENT)["name"] == "out_of_scope"
