@@ -37,6 +37,8 @@ OUT_OF_SCOPE = "out_of_scope"
 IN_SCOPE_FILE = "in_scope_embeddings.npy"
 OUT_OF_SCOPE_FILE = "out_of_scope_embeddings.npy"
 NO_EXAMPLE = -1.0
+# A rejection outranks every other intent clearly, so FallbackClassifier never calls it ambiguous.
+MIN_REJECTION_CONFIDENCE = 0.6
 
 
 def sentence_embedding(message: Message, dimension: int) -> np.ndarray | None:
@@ -189,8 +191,9 @@ class OutOfScopeGate(GraphComponent):
         message.set(INTENT_RANKING_KEY, rescued, add_to_output=True)
 
     def _reject(self, message: Message, in_similarity: float, ranking: list[dict[str, Any]]) -> None:
-        confidence = min(1.0, 1.0 - in_similarity + float(self._config["threshold"]))
-        others = [r for r in ranking if r.get(INTENT_NAME_KEY) != OUT_OF_SCOPE]
+        """Puts out_of_scope first; the other intents share what is left, so no intent ties with it."""
+        confidence = max(MIN_REJECTION_CONFIDENCE, min(1.0, 1.0 - in_similarity + float(self._config["threshold"])))
+        others = [{**r, "confidence": r["confidence"] * (1.0 - confidence)} for r in in_scope_ranking(ranking)]
         message.set(INTENT, {INTENT_NAME_KEY: OUT_OF_SCOPE, "confidence": confidence}, add_to_output=True)
         message.set(
             INTENT_RANKING_KEY, [{INTENT_NAME_KEY: OUT_OF_SCOPE, "confidence": confidence}, *others], add_to_output=True

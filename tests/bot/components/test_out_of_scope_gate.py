@@ -95,6 +95,8 @@ def test_message_nearer_to_out_of_scope_examples_is_rejected_by_the_margin(tmp_p
     m = strict.process([with_prediction(near_oos, "greet")])[0]
     assert m.get(INTENT)["name"] == "out_of_scope"
     assert m.get("out_of_scope_similarity") > m.get("in_scope_similarity")
+    first, second = m.get("intent_ranking")[:2]
+    assert first["name"] == "out_of_scope" and first["confidence"] - second["confidence"] > 0.1
     assert lenient.process([with_prediction(near_oos, "greet")])[0].get(INTENT)["name"] == "greet"
 
 
