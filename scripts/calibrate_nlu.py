@@ -25,8 +25,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT))
 
-from bot.components.out_of_scope_gate import in_scope_ranking  # noqa: E402
 from predict_nlu import current_model, load_agent  # noqa: E402
+
+from bot.components.out_of_scope_gate import in_scope_ranking  # noqa: E402
 
 DEV = ROOT / "eval" / "dev"
 OFF = None
