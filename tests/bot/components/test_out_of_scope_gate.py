@@ -3,7 +3,9 @@ near in-scope examples keeps the intent and can overrule the classifier's own ou
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -121,3 +123,46 @@ def test_without_override_the_classifier_out_of_scope_always_stands(gate: OutOfS
     ranking = [("out_of_scope", 0.6), ("ask_ticket_price", 0.4)]
     m = gate.process([with_prediction([1.0, 0.0, 0.0, 0.0], "out_of_scope", ranking)])[0]
     assert m.get(INTENT)["name"] == "out_of_scope"
+
+
+def load_calibration_script() -> Any:
+    path = Path(__file__).resolve().parents[3] / "scripts" / "calibrate_nlu.py"
+    spec = importlib.util.spec_from_file_location("calibrate_nlu", path)
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("vector", "ranking"),
+    [
+        ([0.95, 0.05, 0.0, 0.0], [("ask_ticket_price", 0.9), ("greet", 0.1)]),
+        ([0.3, 0.0, 0.0, 0.95], [("greet", 0.8), ("ask_ticket_price", 0.2)]),
+        ([0.95, 0.0, 0.0, 0.1], [("out_of_scope", 0.6), ("ask_ticket_price", 0.3), ("greet", 0.1)]),
+        ([0.7, 0.0, 0.0, 0.7], [("out_of_scope", 0.6), ("ask_ticket_price", 0.4)]),
+        ([0.9, 0.3, 0.0, 0.0], [("ask_ticket_price", 0.08), ("greet", 0.07)]),
+    ],
+)
+def test_calibration_simulates_exactly_what_the_gate_does(
+    tmp_path: Path, vector: list[float], ranking: list[tuple[str, float]]
+) -> None:
+    """`make calibrate` chooses values by simulating the gate; the simulation must match the component."""
+    calibrate = load_calibration_script()
+    values = {"threshold": 0.2, "reject_margin": 0.05, "override_margin": 0.25}
+    fallback = 0.1
+    gate = trained_gate(tmp_path, **values)
+    m = gate.process([with_prediction(vector, ranking[0][0], ranking)])[0]
+    final = m.get(INTENT)
+    expected = final["name"] if final["name"] == "out_of_scope" or final["confidence"] >= fallback else "nlu_fallback"
+    rescued = calibrate.in_scope_ranking(m.get("classifier_ranking"))
+    observed = {
+        "intent": m.get("classifier_intent")["name"],
+        "confidence": m.get("classifier_intent")["confidence"],
+        "rescued": rescued[0]["name"] if rescued else "out_of_scope",
+        "rescued_confidence": rescued[0]["confidence"] if rescued else 0.0,
+        "in_similarity": m.get("in_scope_similarity"),
+        "out_similarity": m.get("out_of_scope_similarity"),
+    }
+    simulated = calibrate.decide(observed, values["threshold"], values["reject_margin"], values["override_margin"], fallback)
+    assert simulated == expected
