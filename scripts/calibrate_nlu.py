@@ -27,7 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 from predict_nlu import current_model, load_agent  # noqa: E402
 
-from bot.components.out_of_scope_gate import in_scope_ranking  # noqa: E402
+from bot.components.out_of_scope_gate import KEEP, OVERRIDE, REJECT, gate_decision, in_scope_ranking  # noqa: E402
 
 DEV = ROOT / "eval" / "dev"
 OFF = None
@@ -59,15 +59,16 @@ async def observe(agent: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]
 
 
 def decide(s: dict[str, Any], gate: float, reject_margin: float | None, override_margin: float | None, fallback: float) -> str:
-    """The final intent the pipeline would give for one observed message (mirrors OutOfScopeGate)."""
-    margin = s["in_similarity"] - s["out_similarity"]
+    """The final intent the pipeline would give for one observed message (the gate's own rule, then
+    FallbackClassifier's threshold)."""
+    decision = gate_decision(s["intent"], s["in_similarity"], s["out_similarity"], gate, reject_margin, override_margin)
     intent, confidence = s["intent"], s["confidence"]
-    if intent == "out_of_scope":
-        if override_margin is None or margin < override_margin or s["rescued"] == "out_of_scope":
+    if decision == REJECT or (decision == KEEP and intent == "out_of_scope"):
+        return "out_of_scope"
+    if decision == OVERRIDE:
+        if s["rescued"] == "out_of_scope":
             return "out_of_scope"
         intent, confidence = s["rescued"], s["rescued_confidence"]
-    elif s["in_similarity"] < gate or (reject_margin is not None and margin < reject_margin):
-        return "out_of_scope"
     return "nlu_fallback" if confidence < fallback else intent
 
 

@@ -70,6 +70,33 @@ def in_scope_ranking(ranking: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ]
 
 
+KEEP, REJECT, OVERRIDE = "keep", "reject", "override"
+
+
+def _optional_float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def gate_decision(
+    classifier_intent: str | None,
+    in_similarity: float,
+    out_similarity: float,
+    threshold: float,
+    reject_margin: float | None,
+    override_margin: float | None,
+) -> str:
+    """The gate's rule (see the module docstring): ``keep``, ``reject`` or ``override``.
+
+    ``make calibrate`` simulates the gate with this same function.
+    """
+    margin = in_similarity - out_similarity
+    if classifier_intent == OUT_OF_SCOPE:
+        return OVERRIDE if override_margin is not None and margin >= override_margin else KEEP
+    if in_similarity < threshold or (reject_margin is not None and margin < reject_margin):
+        return REJECT
+    return KEEP
+
+
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
 )
@@ -167,28 +194,26 @@ class OutOfScopeGate(GraphComponent):
             message.set("out_of_scope_similarity", round(out_similarity, 4), add_to_output=True)
             message.set("classifier_intent", intent, add_to_output=True)
             message.set("classifier_ranking", ranking, add_to_output=True)
-            margin = in_similarity - out_similarity
-            if intent.get(INTENT_NAME_KEY) == OUT_OF_SCOPE:
-                self._maybe_override(message, margin, ranking)
-            elif self._rejects(in_similarity, margin):
+            decision = gate_decision(
+                intent.get(INTENT_NAME_KEY),
+                in_similarity,
+                out_similarity,
+                float(self._config["threshold"]),
+                _optional_float(self._config.get("reject_margin")),
+                _optional_float(self._config.get("override_margin")),
+            )
+            if decision == OVERRIDE:
+                self._override(message, ranking)
+            elif decision == REJECT:
                 self._reject(message, in_similarity, ranking)
         return messages
 
-    def _rejects(self, in_similarity: float, margin: float) -> bool:
-        reject_margin = self._config.get("reject_margin")
-        if in_similarity < float(self._config["threshold"]):
-            return True
-        return reject_margin is not None and margin < float(reject_margin)
-
-    def _maybe_override(self, message: Message, margin: float, ranking: list[dict[str, Any]]) -> None:
-        override_margin = self._config.get("override_margin")
-        if override_margin is None or margin < float(override_margin):
-            return
+    @staticmethod
+    def _override(message: Message, ranking: list[dict[str, Any]]) -> None:
         rescued = in_scope_ranking(ranking)
-        if not rescued:
-            return
-        message.set(INTENT, rescued[0], add_to_output=True)
-        message.set(INTENT_RANKING_KEY, rescued, add_to_output=True)
+        if rescued:
+            message.set(INTENT, rescued[0], add_to_output=True)
+            message.set(INTENT_RANKING_KEY, rescued, add_to_output=True)
 
     def _reject(self, message: Message, in_similarity: float, ranking: list[dict[str, Any]]) -> None:
         """Puts out_of_scope first; the other intents share what is left, so no intent ties with it."""

@@ -23,16 +23,21 @@ def normalise(text: str) -> str:
     return re.sub(r"[\W_]+", "", text)
 
 
-def benchmark_sentences() -> set[str]:
-    """Normalised benchmark texts long enough to be distinctive."""
+def distinctive_texts(paths: list[Path]) -> set[str]:
+    """Normalised texts of JSON-lines files, long enough to be distinctive."""
     sentences: set[str] = set()
-    for path in BENCHMARKS.glob("*.jsonl"):
+    for path in paths:
         for line in path.read_text(encoding="utf-8").splitlines():
             if line.strip():
                 text = normalise(json.loads(line).get("text", ""))
                 if len(text) >= MIN_CHARS:
                     sentences.add(text)
     return sentences
+
+
+def benchmark_sentences() -> set[str]:
+    """Normalised benchmark texts long enough to be distinctive."""
+    return distinctive_texts(sorted(BENCHMARKS.glob("*.jsonl")))
 
 
 def training_sentences(nlu_dir: Path = NLU_DATA) -> list[tuple[Path, str]]:
@@ -83,14 +88,7 @@ def test_leak_detector_catches_a_copied_sentence(benchmark: set[str], tmp_path: 
 
 def own_evaluation_sentences() -> set[str]:
     """Normalised texts of our held-out and development sets (eval/heldout, eval/dev)."""
-    sentences: set[str] = set()
-    for path in sorted((ROOT / "eval").glob("*/*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                text = normalise(json.loads(line).get("text", ""))
-                if len(text) >= MIN_CHARS:
-                    sentences.add(text)
-    return sentences
+    return distinctive_texts(sorted((ROOT / "eval").glob("*/*.jsonl")))
 
 
 def test_no_held_out_or_development_sentence_in_training_data() -> None:
