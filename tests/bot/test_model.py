@@ -67,3 +67,10 @@ def test_predict_nlu_keeps_rows_and_order(tmp_path: Path) -> None:
     assert list(out[1])[:3] == ["text", "id", "lang"]
     assert out[0]["pred_intent"] == "greet" and out[0]["pred_language"] == "zh"
     assert 0.0 < out[1]["pred_confidence"] <= 1.0
+
+
+def test_gate_reports_both_encoders_and_keeps_a_weather_question(agent: Any) -> None:
+    result = parse(agent, "Will it rain in Leshan tomorrow afternoon?")
+    assert set(result["gate_similarities"]) == {"use", "e5"}
+    assert result["intent"]["name"] == "ask_weather"
+    assert result["gate_margin"] > 0

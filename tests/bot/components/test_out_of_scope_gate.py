@@ -4,6 +4,7 @@ near in-scope examples keeps the intent and can overrule the classifier's own ou
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
+from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
@@ -19,20 +21,21 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.components.out_of_scope_gate import OutOfScopeGate
 
-DIM = 4
 
-
-def message(vector: list[float], intent: str | None = None) -> Message:
+def message(vector: list[float], intent: str | None = None, second: list[float] | None = None) -> Message:
+    """A message with a sentence feature from the featurizer aliased "use" (and "e5" when given)."""
     data = {TEXT: "x"}
     if intent:
         data[INTENT] = intent
     m = Message(data)
-    m.add_features(Features(np.array([vector], dtype=np.float32), "sentence", TEXT, "SentenceEncoderFeaturizer"))
+    m.add_features(Features(np.array([vector], dtype=np.float32), "sentence", TEXT, "use"))
+    if second is not None:
+        m.add_features(Features(np.array([second], dtype=np.float32), "sentence", TEXT, "e5"))
     return m
 
 
 def trained_gate(tmp_path: Path, **config: object) -> OutOfScopeGate:
-    config = {"threshold": 0.8, "dimension": DIM, **config}
+    config = {**OutOfScopeGate.get_default_config(), "threshold": 0.8, **config}
     tmp_path.mkdir(parents=True, exist_ok=True)
     storage = LocalModelStorage(tmp_path)
     resource = Resource("gate")
@@ -55,8 +58,10 @@ def gate(tmp_path: Path) -> OutOfScopeGate:
     return trained_gate(tmp_path)
 
 
-def with_prediction(vector: list[float], intent: str, ranking: list[tuple[str, float]] | None = None) -> Message:
-    m = message(vector)
+def with_prediction(
+    vector: list[float], intent: str, ranking: list[tuple[str, float]] | None = None, second: list[float] | None = None
+) -> Message:
+    m = message(vector, second=second)
     ranking = ranking or [(intent, 0.9)]
     m.set(INTENT, {"name": intent, "confidence": ranking[0][1]})
     m.set("intent_ranking", [{"name": name, "confidence": confidence} for name, confidence in ranking])
@@ -84,7 +89,8 @@ def test_out_of_scope_training_examples_do_not_count_as_in_scope(gate: OutOfScop
 
 def test_training_without_sentence_embeddings_fails_clearly(tmp_path: Path) -> None:
     component = OutOfScopeGate.create(
-        {"threshold": 0.8, "dimension": DIM}, LocalModelStorage(tmp_path), Resource("g"), ExecutionContext(GraphSchema({}), "t")
+        {**OutOfScopeGate.get_default_config(), "threshold": 0.8}, LocalModelStorage(tmp_path), Resource("g"),
+        ExecutionContext(GraphSchema({}), "t"),
     )
     with pytest.raises(ValueError, match="SentenceEncoderFeaturizer"):
         component.train(TrainingData(training_examples=[Message({TEXT: "hi", INTENT: "greet"})]))
@@ -125,44 +131,88 @@ def test_without_override_the_classifier_out_of_scope_always_stands(gate: OutOfS
     assert m.get(INTENT)["name"] == "out_of_scope"
 
 
+def two_encoder_gate(tmp_path: Path, **config: object) -> OutOfScopeGate:
+    """A gate trained on features from two encoders; on "e5" the in-scope example sits elsewhere."""
+    config = {"threshold": 0.0, "encoders": {"use": 1.0, "e5": 3.0}, "reject_margin": 0.0, "override_margin": 0.5, **config}
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    storage, resource, context = LocalModelStorage(tmp_path), Resource("gate"), ExecutionContext(GraphSchema({}), "test")
+    component = OutOfScopeGate.create(config, storage, resource, context)
+    component.train(
+        TrainingData(
+            training_examples=[
+                message([1, 0, 0, 0], "ask_weather", second=[0, 1, 0]),
+                message([0, 1, 0, 0], "out_of_scope", second=[0, 0, 1]),
+            ]
+        )
+    )
+    return OutOfScopeGate.load(config, storage, resource, context)
+
+
+def test_second_encoder_weighs_into_the_margin(tmp_path: Path) -> None:
+    # First encoder: a little nearer out-of-scope (margin -0.11); second: clearly in scope (+0.73).
+    use = [0.6, 0.7, 0.0, 0.0]
+    e5 = [0.0, 0.8, 0.2]
+    use_margin = (0.6 - 0.7) / np.hypot(0.6, 0.7)
+    e5_margin = (0.8 - 0.2) / np.hypot(0.8, 0.2)
+    weighted = two_encoder_gate(tmp_path / "a").process([with_prediction(use, "ask_weather", second=e5)])[0]
+    assert weighted.get(INTENT)["name"] == "ask_weather"
+    assert weighted.get("gate_margin") == pytest.approx(use_margin + 3 * e5_margin, abs=1e-3)
+    assert set(weighted.get("gate_similarities")) == {"use", "e5"}
+    first_only = two_encoder_gate(tmp_path / "b", encoders={"use": 1.0, "e5": 0.0})
+    assert first_only.process([with_prediction(use, "ask_weather", second=e5)])[0].get(INTENT)["name"] == "out_of_scope"
+
+
+def test_training_names_the_missing_encoder(tmp_path: Path) -> None:
+    component = OutOfScopeGate.create(
+        {**OutOfScopeGate.get_default_config(), "encoders": {"use": 1.0, "e5": 1.0}},
+        LocalModelStorage(tmp_path), Resource("g"), ExecutionContext(GraphSchema({}), "t"),
+    )
+    with pytest.raises(ValueError, match="'e5'"):
+        component.train(TrainingData(training_examples=[message([1, 0, 0, 0], "greet")]))
+
+
 def load_calibration_script() -> Any:
     path = Path(__file__).resolve().parents[3] / "scripts" / "calibrate_nlu.py"
     spec = importlib.util.spec_from_file_location("calibrate_nlu", path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
 
-@pytest.mark.parametrize(
-    ("vector", "ranking"),
-    [
-        ([0.95, 0.05, 0.0, 0.0], [("ask_ticket_price", 0.9), ("greet", 0.1)]),
-        ([0.3, 0.0, 0.0, 0.95], [("greet", 0.8), ("ask_ticket_price", 0.2)]),
-        ([0.95, 0.0, 0.0, 0.1], [("out_of_scope", 0.6), ("ask_ticket_price", 0.3), ("greet", 0.1)]),
-        ([0.7, 0.0, 0.0, 0.7], [("out_of_scope", 0.6), ("ask_ticket_price", 0.4)]),
-        ([0.9, 0.3, 0.0, 0.0], [("ask_ticket_price", 0.08), ("greet", 0.07)]),
-    ],
-)
-def test_calibration_simulates_exactly_what_the_gate_does(
-    tmp_path: Path, vector: list[float], ranking: list[tuple[str, float]]
+CASES = [
+    ([0.95, 0.05, 0.0, 0.0], [0.0, 1.0, 0.0], [("ask_weather", 0.9), ("greet", 0.1)]),
+    ([0.3, 0.95, 0.0, 0.0], [0.0, 0.2, 0.9], [("ask_weather", 0.8), ("greet", 0.2)]),
+    ([0.6, 0.7, 0.0, 0.0], [0.0, 0.8, 0.2], [("ask_weather", 0.8), ("greet", 0.2)]),
+    ([0.95, 0.0, 0.0, 0.1], [0.0, 1.0, 0.1], [("out_of_scope", 0.6), ("ask_weather", 0.3), ("greet", 0.1)]),
+    ([0.7, 0.7, 0.0, 0.0], [0.0, 0.6, 0.6], [("out_of_scope", 0.6), ("ask_weather", 0.4)]),
+    ([0.9, 0.3, 0.0, 0.0], [0.0, 1.0, 0.0], [("ask_weather", 0.08), ("greet", 0.07)]),
+    ([0.9, 0.3, 0.0, 0.0], [0.0, 1.0, 0.0], [("ask_weather", 0.45), ("greet", 0.44), ("thank", 0.11)]),
+    ([0.95, 0.0, 0.0, 0.1], [0.0, 1.0, 0.1], [("out_of_scope", 0.5), ("ask_weather", 0.25), ("greet", 0.25)]),
+]
+
+
+@pytest.mark.parametrize(("vector", "second", "ranking"), CASES)
+@pytest.mark.parametrize("ambiguity", [0.0, 0.05])
+def test_calibration_simulates_exactly_what_gate_and_fallback_do(
+    tmp_path: Path, vector: list[float], second: list[float], ranking: list[tuple[str, float]], ambiguity: float
 ) -> None:
-    """`make calibrate` chooses values by simulating the gate; the simulation must match the component."""
+    """`make calibrate` chooses values by simulating the pipeline's end; the simulation must match
+    OutOfScopeGate followed by Rasa's own FallbackClassifier, both per message and vectorised."""
     calibrate = load_calibration_script()
-    values = {"threshold": 0.2, "reject_margin": 0.05, "override_margin": 0.25}
-    fallback = 0.1
-    gate = trained_gate(tmp_path, **values)
-    m = gate.process([with_prediction(vector, ranking[0][0], ranking)])[0]
-    final = m.get(INTENT)
-    expected = final["name"] if final["name"] == "out_of_scope" or final["confidence"] >= fallback else "nlu_fallback"
-    rescued = calibrate.in_scope_ranking(m.get("classifier_ranking"))
+    gate = two_encoder_gate(tmp_path, threshold=0.2, reject_margin=0.05, override_margin=0.25)
+    fallback_config = {**FallbackClassifier.get_default_config(), "threshold": 0.1, "ambiguity_threshold": ambiguity}
+    fallback = FallbackClassifier.create(fallback_config, LocalModelStorage(tmp_path), Resource("f"), ExecutionContext(GraphSchema({}), "t"))
+    m = fallback.process(gate.process([with_prediction(vector, ranking[0][0], ranking, second=second)]))[0]
     observed = {
+        "gold": "ask_weather",
         "intent": m.get("classifier_intent")["name"],
         "confidence": m.get("classifier_intent")["confidence"],
-        "rescued": rescued[0]["name"] if rescued else "out_of_scope",
-        "rescued_confidence": rescued[0]["confidence"] if rescued else 0.0,
-        "in_similarity": m.get("in_scope_similarity"),
-        "out_similarity": m.get("out_of_scope_similarity"),
+        "ranking": m.get("classifier_ranking"),
+        "similarities": {k: (v["in_scope"], v["out_of_scope"]) for k, v in m.get("gate_similarities").items()},
     }
-    simulated = calibrate.decide(observed, values["threshold"], values["reject_margin"], values["override_margin"], fallback)
-    assert simulated == expected
+    setting = calibrate.Setting({"use": 1.0, "e5": 3.0}, 0.2, 0.05, 0.25, 0.1, ambiguity)
+    assert calibrate.decide(observed, setting) == m.get(INTENT)["name"]
+    result = calibrate.Observations([observed], ["use", "e5"]).simulate(setting)
+    assert result["accuracy"] == float(m.get(INTENT)["name"] == "ask_weather")
