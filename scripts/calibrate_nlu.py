@@ -116,9 +116,9 @@ def decide(s: dict[str, Any], setting: Setting) -> str:
     if decision == REJECT:
         return OUT_OF_SCOPE
     intent, ranking = {"name": s["intent"], "confidence": s["confidence"]}, s["ranking"]
-    if decision == OVERRIDE and in_scope_ranking(ranking):
-        ranking = in_scope_ranking(ranking)
-        intent = ranking[0]
+    rescued = in_scope_ranking(ranking) if decision == OVERRIDE else []
+    if rescued:
+        intent, ranking = rescued[0], rescued
     return fallback_rule(intent, ranking, setting)
 
 
