@@ -7,11 +7,12 @@ data, custom components, jieba dictionary, knowledge-base names), so an up-to-da
 
 from __future__ import annotations
 
-import hashlib
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from common.fingerprint import hash_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ROOT / "models"
@@ -26,16 +27,7 @@ TRAIN_DATA = ["bot/data", "nlu_data"]
 
 def fingerprint(root: Path = ROOT) -> str:
     """A short hash of every file that shapes the model."""
-    digest = hashlib.sha256()
-    for name in INPUTS:
-        path = root / name
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        for file in files:
-            if "__pycache__" in file.parts:
-                continue
-            digest.update(str(file.relative_to(root)).encode())
-            digest.update(file.read_bytes())
-    return digest.hexdigest()[:16]
+    return hash_paths(root, INPUTS)[:16]
 
 
 def model_path() -> Path:
