@@ -15,13 +15,13 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from common.languages import SUPPORTED_LANGUAGES as SUPPORTED
 from knowledge_base.answers import Topic, render_answer, render_upcoming_event
 from knowledge_base.retriever import Hit, IndexNotBuiltError, Retriever, get_retriever
 from knowledge_base.seasonal import upcoming_events
 
 logger = logging.getLogger(__name__)
 
-SUPPORTED = ("zh", "en", "ja", "ko", "fr", "de", "es", "ru")
 TOPIC_BY_INTENT: dict[str, Topic] = {
     "ask_ticket_price": "ticket",
     "ask_opening_hours": "hours",

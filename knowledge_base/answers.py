@@ -18,12 +18,12 @@ from typing import Any, Literal
 
 import yaml
 
-from knowledge_base.schema import LANGUAGES, Bilingual, Entry, Fact, OpeningPeriod, Ticket
+from common.languages import FALLBACK_LANGUAGE, SUPPORTED_LANGUAGES
+from knowledge_base.schema import Bilingual, Entry, Fact, OpeningPeriod, Ticket
 
 Topic = Literal["ticket", "hours", "location", "contact", "reservation", "transport", "info"]
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
-FALLBACK_LANG = "en"
 _FACT_OF_TOPIC = {
     "ticket": "ticket",
     "hours": "opening_hours",
@@ -45,8 +45,8 @@ _EN_RANGE = re.compile(
 @cache
 def templates(lang: str) -> dict[str, Any]:
     """Templates of ``lang`` (English for unknown languages)."""
-    if lang not in LANGUAGES:
-        lang = FALLBACK_LANG
+    if lang not in SUPPORTED_LANGUAGES:
+        lang = FALLBACK_LANGUAGE
     with (TEMPLATES_DIR / f"{lang}.yml").open(encoding="utf-8") as fh:
         return yaml.safe_load(fh)
 
@@ -83,8 +83,8 @@ class _Ctx:
 
 def render_answer(entry: Entry, topic: Topic, lang: str, *, today: dt.date | None = None) -> str:
     """One answer about ``topic`` of ``entry`` in ``lang`` (unknown -> English), with its source."""
-    if lang not in LANGUAGES:
-        lang = FALLBACK_LANG
+    if lang not in SUPPORTED_LANGUAGES:
+        lang = FALLBACK_LANGUAGE
     ctx = _Ctx(entry, lang, templates(lang), today or dt.date.today())
     fact_name = _FACT_OF_TOPIC.get(topic, "details")
     fact: Fact[Any] = getattr(entry, fact_name)
@@ -101,7 +101,7 @@ def render_answer(entry: Entry, topic: Topic, lang: str, *, today: dt.date | Non
 
 def render_upcoming_event(entry: Entry, projected: dt.date, lang: str) -> str:
     """An upcoming event (see :mod:`knowledge_base.seasonal`): the usual date, then its information."""
-    t = templates(lang if lang in LANGUAGES else FALLBACK_LANG)
+    t = templates(lang if lang in SUPPORTED_LANGUAGES else FALLBACK_LANGUAGE)
     return t["upcoming_event"].format(date=projected.isoformat()) + "\n" + render_answer(entry, "info", lang)
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from common.languages import SUPPORTED_LANGUAGES
 from knowledge_base.build import encode_entries
 from knowledge_base.encoder import REPO_ROOT, get_encoder
 from knowledge_base.retriever import DISABLED, Hit, Retriever, Signals, Thresholds, evidence
@@ -176,7 +177,7 @@ def evaluate(encoders: Sequence[str], do_calibrate: bool, questions_path: Path =
 
 def print_report(report: dict[str, Any]) -> None:
     """Human-readable table."""
-    langs = ["all", "zh", "en", "ja", "ko", "fr", "de", "es", "ru"]
+    langs = ["all", *SUPPORTED_LANGUAGES]
     print(f"{report['questions']} questions, {report['entries']} entries")
     for key, run in report["runs"].items():
         m = run["metrics"]

@@ -12,13 +12,13 @@ from collections.abc import Iterable
 from knowledge_base.aliases import AliasMatch, AliasTable, build_table
 from knowledge_base.schema import Entry
 
-__all__ = ["AliasMatch", "Gazetteer"]
+__all__ = ["AliasMatch", "RetrieverGazetteer"]
 
 
-class Gazetteer(AliasTable):
+class RetrieverGazetteer(AliasTable):
     """Folded alias -> entry ids, built from validated entries."""
 
     @classmethod
-    def from_entries(cls, entries: Iterable[Entry]) -> Gazetteer:
+    def from_entries(cls, entries: Iterable[Entry]) -> RetrieverGazetteer:
         """Collect every name and alias of every entry."""
         return cls(build_table((entry.id, entry.type, entry.all_names()) for entry in entries))

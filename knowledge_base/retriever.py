@@ -18,7 +18,7 @@ from typing import Literal
 import numpy as np
 
 from knowledge_base.encoder import DEFAULT_ENCODER, REPO_ROOT, Encoder, get_encoder
-from knowledge_base.gazetteer import Gazetteer
+from knowledge_base.gazetteer import RetrieverGazetteer
 from knowledge_base.index import FaissIndex, IndexNotBuiltError, load_index, read_manifest
 from knowledge_base.lexical import LexicalIndex
 from knowledge_base.schema import Entry
@@ -144,7 +144,7 @@ class Retriever:
             thresholds = LEXICAL_THRESHOLDS
         model_id = encoder.model_id if encoder is not None else ""
         self.thresholds = thresholds or THRESHOLDS.get(model_id, FALLBACK_THRESHOLDS)
-        self.gazetteer = Gazetteer.from_entries(self.entries.values())
+        self.gazetteer = RetrieverGazetteer.from_entries(self.entries.values())
         self.lexical = LexicalIndex({eid: lexical_document(e) for eid, e in self.entries.items()})
 
     def get(self, entry_id: str) -> Entry | None:

@@ -16,7 +16,10 @@ from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
 
-LANGUAGES: tuple[str, ...] = ("zh", "en", "ja", "ko", "fr", "de", "es", "ru")
+from common.languages import SUPPORTED_LANGUAGES
+
+# Re-exported for the schema's users; the definition lives in common.languages.
+LANGUAGES: tuple[str, ...] = SUPPORTED_LANGUAGES
 
 EntryType = Literal[
     "scenic_area",

@@ -6,12 +6,12 @@ One entry per file under ``knowledge_base/data/entries/``; the file name is the 
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import yaml
 from pydantic import ValidationError
 
+from common.fingerprint import hash_files
 from knowledge_base.schema import Entry
 
 DEFAULT_ENTRIES_DIR: Path = Path(__file__).resolve().parent / "data" / "entries"
@@ -66,10 +66,4 @@ def load_entries(directory: Path = DEFAULT_ENTRIES_DIR) -> dict[str, Entry]:
 
 def corpus_hash(directory: Path = DEFAULT_ENTRIES_DIR) -> str:
     """SHA-256 over the sorted entry file names and their bytes."""
-    digest = hashlib.sha256()
-    for path in entry_files(directory):
-        digest.update(path.name.encode("utf-8"))
-        digest.update(b"\0")
-        digest.update(path.read_bytes())
-        digest.update(b"\0")
-    return digest.hexdigest()
+    return hash_files(entry_files(directory), Path(directory))

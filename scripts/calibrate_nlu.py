@@ -26,13 +26,7 @@ from typing import Any
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-sys.path.insert(0, str(ROOT))
-
-from predict_nlu import current_model, load_agent  # noqa: E402
-
-from bot.components.out_of_scope_gate import (  # noqa: E402
+from bot.components.out_of_scope_gate import (
     OUT_OF_SCOPE,
     OVERRIDE,
     REJECT,
@@ -40,6 +34,9 @@ from bot.components.out_of_scope_gate import (  # noqa: E402
     in_scope_ranking,
     weighted_margin,
 )
+from scripts.predict_nlu import current_model, load_agent
+
+ROOT = Path(__file__).resolve().parent.parent
 
 DEV = ROOT / "eval" / "dev"
 FALLBACK_INTENT = "nlu_fallback"

@@ -14,13 +14,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from common.languages import SUPPORTED_LANGUAGES
+from scripts.eval_nlu import read_jsonl
+from scripts.predict_nlu import current_model, load_agent, predict_rows
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-
-from eval_nlu import read_jsonl  # noqa: E402
-from predict_nlu import current_model, load_agent, predict_rows  # noqa: E402
-
-LANGUAGES = ("zh", "en", "ja", "ko", "fr", "de", "es", "ru")
 OUT = ROOT / "build" / "per_language"
 SETS = {"heldout": ROOT / "eval" / "heldout", "dev": ROOT / "eval" / "dev"}
 
@@ -54,7 +52,7 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     multilingual = load_agent(current_model())
     report: dict[str, Any] = {}
-    for lang in LANGUAGES:
+    for lang in SUPPORTED_LANGUAGES:
         model, seconds = train(lang)
         single = load_agent(model)
         report[lang] = {"train_seconds": seconds}

@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
 import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from bot.components.langid import LanguageGuesser
+from common.languages import SUPPORTED_LANGUAGES, UNDETERMINED
+
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from bot.components.langid import SUPPORTED, UNDETERMINED, LanguageIdentifier  # noqa: E402
-
-BENCH = Path("/work/shared/benchmarks/langid_lingua.jsonl")
+BENCH = ROOT.parent / "shared" / "benchmarks" / "langid_lingua.jsonl"
 CHAT = ROOT / "tests/data/langid_chat.jsonl"
 WORDS = ROOT / "tests/data/langid_words.jsonl"  # own hand-written words / pairs
 KINDS = ("single-words", "word-pairs", "sentences")
@@ -29,7 +27,7 @@ Predictor = Callable[[Sequence[str]], list[str]]
 
 
 def ours() -> Predictor:
-    ident = LanguageIdentifier()
+    ident = LanguageGuesser()
     return lambda texts: [g.language for g in ident.detect_batch(texts)]
 
 
@@ -43,7 +41,7 @@ def langdetect_alone() -> Predictor:
             code = detect(text).split("-")[0]
         except LangDetectException:
             return UNDETERMINED
-        return code if code in SUPPORTED else UNDETERMINED
+        return code if code in SUPPORTED_LANGUAGES else UNDETERMINED
 
     return lambda texts: [one(t) for t in texts]
 
@@ -53,7 +51,7 @@ def lingua8() -> Predictor:
 
     det = (
         LanguageDetectorBuilder.from_languages(
-            *[Language.from_iso_code_639_1(getattr(IsoCode639_1, c.upper())) for c in SUPPORTED]
+            *[Language.from_iso_code_639_1(getattr(IsoCode639_1, c.upper())) for c in SUPPORTED_LANGUAGES]
         )
         .with_preloaded_language_models()
         .build()
@@ -133,8 +131,8 @@ def print_table(report: dict) -> None:
     names = list(systems)
     rows = [(f"kind:{k}", "bench") for k in KINDS] + [("all", "bench"), ("all", "chat")]
     rows += [("kind:word", "words"), ("kind:pair", "words"), ("kind:word-noaccent", "words")]
-    rows += [(f"lang:{lg}", "bench") for lg in SUPPORTED]
-    rows += [(f"kind:{k}|{lg}", "bench") for k in KINDS for lg in SUPPORTED]
+    rows += [(f"lang:{lg}", "bench") for lg in SUPPORTED_LANGUAGES]
+    rows += [(f"kind:{k}|{lg}", "bench") for k in KINDS for lg in SUPPORTED_LANGUAGES]
     print(f"{'metric':<28}" + "".join(f"{n:>12}" for n in names))
     for key, part in rows:
         label = ("" if part == "bench" else part + " ") + key

@@ -20,10 +20,9 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
+from scripts.predict_nlu import current_model, load_agent, predict_rows
 
-from predict_nlu import current_model, load_agent, predict_rows  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 BENCHMARKS = ROOT.parent / "shared" / "benchmarks"
 HELD_OUT = ROOT / "eval" / "heldout"

@@ -11,9 +11,7 @@ import json
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bot.components.langid import LanguageIdentifier  # noqa: E402
+from bot.components.langid import LanguageGuesser
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
         for line in args.input.read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
-    guesses = LanguageIdentifier().detect_batch([str(r.get("text", "")) for r in rows])
+    guesses = LanguageGuesser().detect_batch([str(r.get("text", "")) for r in rows])
     args.output.parent.mkdir(parents=True, exist_ok=True)
     with args.output.open("w", encoding="utf-8") as out:
         for row, guess in zip(rows, guesses, strict=False):

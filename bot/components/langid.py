@@ -27,8 +27,8 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-SUPPORTED: tuple[str, ...] = ("zh", "en", "ja", "ko", "fr", "de", "es", "ru")
-UNDETERMINED = "und"
+from common.languages import SUPPORTED_LANGUAGES, UNDETERMINED
+
 LATIN_SUPPORTED: tuple[str, ...] = ("en", "fr", "de", "es")
 # Unsupported Latin-script languages lingua may route to "und".
 LATIN_UNSUPPORTED: tuple[str, ...] = tuple(
@@ -44,7 +44,7 @@ class LanguageGuess:
     it equals ``language`` for supported languages and is ignored by ``==``.
     """
 
-    language: str  # one of SUPPORTED or "und"
+    language: str  # one of SUPPORTED_LANGUAGES or "und"
     confidence: float  # 0..1
     reliable: bool  # False for very short/ambiguous text: keep the session language
     detected: str = field(default="", compare=False)
@@ -562,7 +562,7 @@ def _conf_dict(values) -> dict[str, float]:  # noqa: ANN001
 # --------------------------------------------------------------------------- identifier
 
 
-class LanguageIdentifier:
+class LanguageGuesser:
     """Script rules + lingua + langdetect + lexical cues; see module docstring."""
 
     def __init__(self, use_langdetect: bool = True, short_words: int = 2) -> None:
@@ -638,7 +638,7 @@ class LanguageIdentifier:
         text = _normalize(text)
         script, counts = self._dominant(text)
         if script == "none":
-            return LanguageGuess(prior if prior in SUPPORTED else UNDETERMINED, 0.0, False, "")
+            return LanguageGuess(prior if prior in SUPPORTED_LANGUAGES else UNDETERMINED, 0.0, False, "")
         if script == "hangul":
             return LanguageGuess("ko", 0.99, True, "ko")
         if script == "kana":
@@ -753,7 +753,7 @@ class LanguageIdentifier:
             )
             if len(words) == 1 and len(words[0]) <= 2 and not has_cue:
                 reliable = False
-        if not reliable and prior in SUPPORTED and prior != best:
+        if not reliable and prior in SUPPORTED_LANGUAGES and prior != best:
             # ambiguous short Latin text ("ok", "hotel", "taxi"): keep the session language
             return LanguageGuess(prior, round(scores.get(prior, 0.0) / total, 4), False, prior)
         return LanguageGuess(best, round(min(conf, 1.0), 4), reliable, best)
@@ -804,17 +804,17 @@ class LanguageIdentifier:
         return None
 
 
-_DEFAULT: LanguageIdentifier | None = None
+_DEFAULT: LanguageGuesser | None = None
 
 
-def get_identifier() -> LanguageIdentifier:
+def get_guesser() -> LanguageGuesser:
     """Shared default identifier (lingua models are loaded once per process)."""
     global _DEFAULT
     if _DEFAULT is None:
-        _DEFAULT = LanguageIdentifier()
+        _DEFAULT = LanguageGuesser()
     return _DEFAULT
 
 
 def detect(text: str, prior: str | None = None) -> LanguageGuess:
     """Module-level convenience wrapper."""
-    return get_identifier().detect(text, prior)
+    return get_guesser().detect(text, prior)

@@ -39,7 +39,8 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.components.langid import UNDETERMINED, LanguageGuess, get_identifier
+from bot.components.langid import LanguageGuess, get_guesser
+from common.languages import UNDETERMINED
 
 EXTRACTOR_NAME = "LanguageIdentifier"
 
@@ -60,7 +61,7 @@ class LanguageIdentifier(GraphComponent):
 
     def __init__(self, config: dict[str, Any]) -> None:
         self._config = {**self.get_default_config(), **config}
-        self._identifier = get_identifier()
+        self._identifier = get_guesser()
         self._identifier.warm_up()  # load models at model-load time, not on the first message
 
     @classmethod

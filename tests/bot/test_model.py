@@ -61,7 +61,7 @@ def test_predict_nlu_keeps_rows_and_order(tmp_path: Path) -> None:
     rows = [{"text": "你好", "id": 1}, {"text": "How much is the Jiuzhaigou ticket?", "id": 2, "lang": "en"}]
     source, target = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
     source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    subprocess.run([sys.executable, "scripts/predict_nlu.py", str(source), str(target)], cwd=ROOT, check=True)
+    subprocess.run([sys.executable, "-m", "scripts.predict_nlu", str(source), str(target)], cwd=ROOT, check=True)
     out = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in out] == [1, 2]
     assert list(out[1])[:3] == ["text", "id", "lang"]

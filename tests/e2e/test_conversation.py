@@ -14,6 +14,8 @@ import httpx
 import pytest
 import yaml
 
+from common.languages import SUPPORTED_LANGUAGES
+
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,7 +23,7 @@ PORTS = {"RASA_PORT": "15005", "ACTIONS_PORT": "15055", "PLATFORM_PORT": "18000"
 STAFF_TOKEN = "e2e-staff-token-not-a-secret"
 I18N = {
     lang: yaml.safe_load((ROOT / "bot" / "i18n" / f"{lang}.yml").read_text("utf-8"))
-    for lang in ("zh", "en", "ja", "ko", "fr", "de", "es", "ru")
+    for lang in SUPPORTED_LANGUAGES
 }
 
 

@@ -11,7 +11,8 @@ import pytest
 from knowledge_base.store import load_entries
 from knowledge_base.validate import main, name_key, validate
 
-SHARED_5A = Path("/work/shared/data/sichuan_5a_list.json")
+ROOT = Path(__file__).resolve().parents[2]
+SHARED_5A = ROOT.parent / "shared" / "data" / "sichuan_5a_list.json"
 TODAY = dt.date(2026, 11, 29)
 
 BASE = """\

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge_base.gazetteer import Gazetteer
+from knowledge_base.gazetteer import RetrieverGazetteer
 from knowledge_base.schema import Entry
 from knowledge_base.textfold import fold, to_simplified
 
@@ -17,8 +17,8 @@ def _entry(entry_id: str, zh: str, en: str, aliases: list[str], **names: str) ->
 
 
 @pytest.fixture(scope="module")
-def gazetteer() -> Gazetteer:
-    return Gazetteer.from_entries([
+def gazetteer() -> RetrieverGazetteer:
+    return RetrieverGazetteer.from_entries([
         _entry("jiuzhaigou", "九寨沟风景名胜区", "Jiuzhaigou Valley", ["九寨沟", "九寨", "jiu zhai gou"],
                ko="주자이거우"),
         _entry("leshan", "乐山大佛", "Leshan Giant Buddha", ["leshan dafo", "Giant Buddha"]),
@@ -44,22 +44,22 @@ def gazetteer() -> Gazetteer:
         ("jiuzhaigouxyz", None),  # no match inside a longer Latin word
     ],
 )
-def test_gazetteer_match(gazetteer: Gazetteer, text: str, expected: str | None) -> None:
+def test_gazetteer_match(gazetteer: RetrieverGazetteer, text: str, expected: str | None) -> None:
     assert gazetteer.match(text) == expected
 
 
-def test_gazetteer_longest_match_wins_over_shorter_overlap(gazetteer: Gazetteer) -> None:
+def test_gazetteer_longest_match_wins_over_shorter_overlap(gazetteer: RetrieverGazetteer) -> None:
     found = gazetteer.find_all("乐山大佛")
     assert [m.entry_ids for m in found] == [("leshan",)]
 
 
-def test_gazetteer_ambiguous_alias_is_not_a_match(gazetteer: Gazetteer) -> None:
+def test_gazetteer_ambiguous_alias_is_not_a_match(gazetteer: RetrieverGazetteer) -> None:
     assert gazetteer.match("where is the panda park") is None
     assert gazetteer.find_all("panda park")[0].entry_ids == ("panda-a", "panda-b")
 
 
 def test_gazetteer_ignores_one_character_aliases() -> None:
-    g = Gazetteer.from_entries([_entry("a", "山寺", "Temple A", ["山"])])
+    g = RetrieverGazetteer.from_entries([_entry("a", "山寺", "Temple A", ["山"])])
     assert g.match("山很高") is None
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from common.languages import SUPPORTED_LANGUAGES
 from knowledge_base.schema import Entry
 from knowledge_base.seasonal import next_occurrence, upcoming_events
 from knowledge_base.store import load_entries
@@ -46,6 +47,6 @@ def test_upcoming_event_answer_in_every_language_gives_the_date_and_a_source() -
     from knowledge_base.answers import render_upcoming_event
 
     lantern = load_entries()["event-zigong-lantern-festival"]
-    for lang in ("zh", "en", "ja", "ko", "fr", "de", "es", "ru"):
+    for lang in SUPPORTED_LANGUAGES:
         text = render_upcoming_event(lantern, dt.date(2027, 1, 23), lang)
         assert "2027-01-23" in text and "http" in text, lang

@@ -1,4 +1,7 @@
-"""The public benchmark sets are TEST data: none of their sentences may be training data."""
+"""The public benchmark sets are TEST data: none of their sentences may be training data.
+
+The benchmarks live in ``../shared/benchmarks`` next to the repository; without them these tests fail.
+"""
 
 from __future__ import annotations
 
@@ -55,8 +58,9 @@ def training_sentences(nlu_dir: Path = NLU_DATA) -> list[tuple[Path, str]]:
 
 @pytest.fixture(scope="module")
 def benchmark() -> set[str]:
+    # A missing folder must fail: skipping would let leaked benchmark sentences pass unnoticed.
     if not BENCHMARKS.is_dir():
-        pytest.skip(f"benchmarks not found at {BENCHMARKS}")
+        pytest.fail(f"benchmarks not found at {BENCHMARKS} (the shared folder next to the repository)")
     sentences = benchmark_sentences()
     assert len(sentences) > 1000, "benchmark files were not read"
     return sentences

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import yaml
 
+from scripts import build_responses
+
 ROOT = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("build_responses", ROOT / "scripts" / "build_responses.py")
-assert _spec and _spec.loader
-build_responses = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(build_responses)
 
 
 def write(directory: Path, lang: str, texts: dict[str, list[str]]) -> None:

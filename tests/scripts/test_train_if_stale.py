@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 import shutil
 from pathlib import Path
 
+from scripts import train_if_stale
+
 ROOT = Path(__file__).resolve().parents[2]
-_spec = importlib.util.spec_from_file_location("train_if_stale", ROOT / "scripts" / "train_if_stale.py")
-assert _spec and _spec.loader
-train_if_stale = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(train_if_stale)
 
 
 def make_project(root: Path) -> None:

@@ -14,7 +14,6 @@ The rule extractor leaves spans the gazetteer already claimed alone; entities of
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 import logging
 from collections.abc import Iterable
@@ -30,9 +29,10 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.components.entities.dates import find_dates
-from bot.components.entities.gazetteer import Gazetteer
+from bot.components.entities.gazetteer import NluGazetteer
 from bot.components.entities.numbers import find_party
 from bot.components.entities.patterns import Found, find_phones, find_refs
+from common.fingerprint import hash_files
 
 logger = logging.getLogger(__name__)
 TABLE_FILE = "aliases.json"
@@ -76,23 +76,20 @@ class GazetteerEntityExtractor(GraphComponent):
     @classmethod
     def fingerprint_addon(cls, config: dict[str, Any]) -> str | None:
         """Hash of the entry files, so editing the knowledge base retrains this component."""
-        digest = hashlib.sha256()
-        for path in sorted(Path(config.get("entries_dir") or ".").glob("*.yml")):
-            digest.update(path.name.encode())
-            digest.update(path.read_bytes())
-        return digest.hexdigest()
+        directory = Path(config.get("entries_dir") or ".")
+        return hash_files(sorted(directory.glob("*.yml")), directory)
 
     def __init__(
         self,
         config: dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
-        gazetteer: Gazetteer | None = None,
+        gazetteer: NluGazetteer | None = None,
     ) -> None:
         self._config = config
         self._model_storage = model_storage
         self._resource = resource
-        self._gazetteer = gazetteer or Gazetteer({})
+        self._gazetteer = gazetteer or NluGazetteer({})
 
     @classmethod
     def create(
@@ -109,7 +106,7 @@ class GazetteerEntityExtractor(GraphComponent):
         directory = Path(self._config["entries_dir"])
         if not directory.is_dir():
             raise FileNotFoundError(f"knowledge-base entries not found: {directory.resolve()}")
-        self._gazetteer = Gazetteer.from_directory(directory)
+        self._gazetteer = NluGazetteer.from_directory(directory)
         logger.info("Gazetteer: %d aliases from %s", len(self._gazetteer), directory)
         with self._model_storage.write_to(self._resource) as resource_dir:
             (Path(resource_dir) / TABLE_FILE).write_text(
@@ -134,7 +131,7 @@ class GazetteerEntityExtractor(GraphComponent):
         except (ValueError, FileNotFoundError):
             logger.warning("No gazetteer table in the model; %s finds no entities.", cls.__name__)
             table = {}
-        return cls(config, model_storage, resource, Gazetteer(table))
+        return cls(config, model_storage, resource, NluGazetteer(table))
 
     def process(self, messages: list[Message]) -> list[Message]:
         """Adds ``attraction`` / ``topic`` entities; value = knowledge-base entry id."""

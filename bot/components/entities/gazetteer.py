@@ -14,9 +14,7 @@ import yaml
 from knowledge_base.aliases import TOPIC_TYPES, AliasMatch, AliasTable, build_table, is_cjk
 from knowledge_base.textfold import fold
 
-__all__ = ["TOPIC_TYPES", "AliasMatch", "Gazetteer", "fold", "is_cjk", "read_entries"]
-
-LANGUAGES = ("zh", "en", "ja", "ko", "fr", "de", "es", "ru")
+__all__ = ["TOPIC_TYPES", "AliasMatch", "NluGazetteer", "fold", "is_cjk", "read_entries"]
 
 
 def read_entries(directory: Path) -> list[tuple[str, str, list[str]]]:
@@ -32,10 +30,10 @@ def read_entries(directory: Path) -> list[tuple[str, str, list[str]]]:
     return entries
 
 
-class Gazetteer(AliasTable):
+class NluGazetteer(AliasTable):
     """The alias table of the knowledge-base entries in a directory."""
 
     @classmethod
-    def from_directory(cls, directory: Path) -> Gazetteer:
+    def from_directory(cls, directory: Path) -> NluGazetteer:
         """Alias table of every entry under ``directory``."""
         return cls(build_table(read_entries(directory)))

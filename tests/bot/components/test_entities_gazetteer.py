@@ -13,17 +13,17 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.components.entities.extractors import GazetteerEntityExtractor
-from bot.components.entities.gazetteer import Gazetteer, fold
+from bot.components.entities.gazetteer import NluGazetteer, fold
 
 ENTRIES = Path(__file__).resolve().parents[3] / "knowledge_base" / "data" / "entries"
 
 
 @pytest.fixture(scope="module")
-def gazetteer() -> Gazetteer:
-    return Gazetteer.from_directory(ENTRIES)
+def gazetteer() -> NluGazetteer:
+    return NluGazetteer.from_directory(ENTRIES)
 
 
-def ids(gazetteer: Gazetteer, text: str) -> list[tuple[str, str, str]]:
+def ids(gazetteer: NluGazetteer, text: str) -> list[tuple[str, str, str]]:
     return [(m.entity, m.entry_ids[0], text[m.start : m.end]) for m in gazetteer.find_all(text)]
 
 
@@ -45,11 +45,11 @@ def test_fold_drops_spaces_hyphens_case_and_traditional() -> None:
         ("Как добраться до Цзючжайгоу?", "Цзючжайгоу"),
     ],
 )
-def test_names_in_many_forms(gazetteer: Gazetteer, text: str, expected: str) -> None:
+def test_names_in_many_forms(gazetteer: NluGazetteer, text: str, expected: str) -> None:
     assert ids(gazetteer, text) == [("attraction", "jiuzhaigou", expected)]
 
 
-def test_longest_match_wins_and_matches_do_not_overlap(gazetteer: Gazetteer) -> None:
+def test_longest_match_wins_and_matches_do_not_overlap(gazetteer: NluGazetteer) -> None:
     text = "九寨沟风景名胜区和峨眉山哪个好"
     assert ids(gazetteer, text) == [
         ("attraction", "jiuzhaigou", "九寨沟风景名胜区"),
@@ -57,12 +57,12 @@ def test_longest_match_wins_and_matches_do_not_overlap(gazetteer: Gazetteer) -> 
     ]
 
 
-def test_latin_names_need_word_boundaries(gazetteer: Gazetteer) -> None:
+def test_latin_names_need_word_boundaries(gazetteer: NluGazetteer) -> None:
     assert ids(gazetteer, "the jiuzhaigouxyz resort") == []
     assert ids(gazetteer, "I love computer programs") == []
 
 
-def test_topics_and_events_are_topic_entities(gazetteer: Gazetteer) -> None:
+def test_topics_and_events_are_topic_entities(gazetteer: NluGazetteer) -> None:
     assert ids(gazetteer, "退票怎么办") == [("topic", "topic-refunds", "退票")]
     assert ids(gazetteer, "自貢燈會什么时候") == [
         ("topic", "event-zigong-lantern-festival", "自貢燈會")
@@ -79,7 +79,7 @@ def test_topics_and_events_are_topic_entities(gazetteer: Gazetteer) -> None:
         "Wie spät ist es?",
     ],
 )
-def test_no_false_positives(gazetteer: Gazetteer, text: str) -> None:
+def test_no_false_positives(gazetteer: NluGazetteer, text: str) -> None:
     assert gazetteer.find_all(text) == []
 
 

@@ -9,15 +9,16 @@ from pathlib import Path
 import pytest
 
 import bot.components.langid as langid
-from bot.components.langid import SUPPORTED, LanguageGuess, LanguageIdentifier
+from bot.components.langid import LanguageGuess, LanguageGuesser
+from common.languages import SUPPORTED_LANGUAGES
 
 CHAT = Path(__file__).resolve().parents[2] / "data" / "langid_chat.jsonl"
 WORDS = Path(__file__).resolve().parents[2] / "data" / "langid_words.jsonl"
 
 
 @pytest.fixture(scope="module")
-def ident() -> LanguageIdentifier:
-    return LanguageIdentifier()
+def ident() -> LanguageGuesser:
+    return LanguageGuesser()
 
 
 @pytest.mark.parametrize(
@@ -41,7 +42,7 @@ def ident() -> LanguageIdentifier:
         ("Je voudrais réserver une chambre", "fr"),
     ],
 )
-def test_supported_languages(ident: LanguageIdentifier, text: str, lang: str) -> None:
+def test_supported_languages(ident: LanguageGuesser, text: str, lang: str) -> None:
     guess = ident.detect(text)
     assert guess.language == lang
     assert guess.reliable
@@ -59,7 +60,7 @@ def test_supported_languages(ident: LanguageIdentifier, text: str, lang: str) ->
         ("grazie mille", "it"),
     ],
 )
-def test_unsupported_is_und(ident: LanguageIdentifier, text: str, code: str) -> None:
+def test_unsupported_is_und(ident: LanguageGuesser, text: str, code: str) -> None:
     guess = ident.detect(text)
     assert guess.language == "und"
     assert guess.reliable
@@ -67,42 +68,42 @@ def test_unsupported_is_und(ident: LanguageIdentifier, text: str, code: str) -> 
 
 
 @pytest.mark.parametrize("text", ["ok", "hotel", "taxi"])
-def test_prior_wins_on_ambiguous_short_latin(ident: LanguageIdentifier, text: str) -> None:
+def test_prior_wins_on_ambiguous_short_latin(ident: LanguageGuesser, text: str) -> None:
     for prior in ("fr", "de", "es", "en", "zh"):
         guess = ident.detect(text, prior=prior)
         assert guess.language == prior
         assert not guess.reliable
 
 
-def test_prior_does_not_override_clear_text(ident: LanguageIdentifier) -> None:
+def test_prior_does_not_override_clear_text(ident: LanguageGuesser) -> None:
     assert ident.detect("danke schön", prior="fr").language == "de"
     assert ident.detect("九寨沟门票多少钱", prior="en").language == "zh"
 
 
-def test_shared_han_follows_japanese_prior(ident: LanguageIdentifier) -> None:
+def test_shared_han_follows_japanese_prior(ident: LanguageGuesser) -> None:
     guess = ident.detect("東京", prior="ja")
     assert guess.language == "ja" and not guess.reliable
     assert ident.detect("東京").language == "zh"
     assert ident.detect("大仏").language == "ja"  # 仏: Japanese-only form (zh: 佛)
 
 
-def test_no_letters_is_unreliable(ident: LanguageIdentifier) -> None:
+def test_no_letters_is_unreliable(ident: LanguageGuesser) -> None:
     assert ident.detect("123 👍") == LanguageGuess("und", 0.0, False)
     assert ident.detect("", prior="ko").language == "ko"
 
 
-def test_batch_matches_single(ident: LanguageIdentifier) -> None:
+def test_batch_matches_single(ident: LanguageGuesser) -> None:
     texts = ["hola", "bonjour", "你好", "こんにちは", "Guten Morgen", "Ciao, come stai oggi?", ""]
     assert [g.language for g in ident.detect_batch(texts)] == [
         ident.detect(t).language for t in texts
     ]
 
 
-def test_chat_set_accuracy(ident: LanguageIdentifier) -> None:
+def test_chat_set_accuracy(ident: LanguageGuesser) -> None:
     rows = [
         json.loads(line) for line in CHAT.read_text(encoding="utf-8").splitlines() if line.strip()
     ]
-    assert {r["lang"] for r in rows} >= set(SUPPORTED) | {"und"}
+    assert {r["lang"] for r in rows} >= set(SUPPORTED_LANGUAGES) | {"und"}
     preds = ident.detect_batch([r["text"] for r in rows])
     acc = sum(p.language == r["lang"] for p, r in zip(preds, rows, strict=False)) / len(rows)
     assert acc >= 0.98
@@ -122,7 +123,7 @@ def test_chat_set_accuracy(ident: LanguageIdentifier) -> None:
     ],
 )
 def test_mixed_and_edge_cases(
-    ident: LanguageIdentifier, text: str, lang: str, reliable: bool
+    ident: LanguageGuesser, text: str, lang: str, reliable: bool
 ) -> None:
     guess = ident.detect(text)
     assert (guess.language, guess.reliable) == (lang, reliable)
@@ -159,7 +160,7 @@ def test_wordfreq_data_is_available() -> None:
         ("strasse", "de"),
     ],
 )
-def test_frequency_prior_single_words(ident: LanguageIdentifier, text: str, lang: str) -> None:
+def test_frequency_prior_single_words(ident: LanguageGuesser, text: str, lang: str) -> None:
     assert ident.detect(text).language == lang
 
 
@@ -167,7 +168,7 @@ def test_frequency_prior_single_words(ident: LanguageIdentifier, text: str, lang
     ("text", "code"),
     [("grazie mille", "it"), ("spiaggia", "it"), ("muito obrigado", "pt"), ("gezellig", "nl")],
 )
-def test_frequency_prior_keeps_und(ident: LanguageIdentifier, text: str, code: str) -> None:
+def test_frequency_prior_keeps_und(ident: LanguageGuesser, text: str, code: str) -> None:
     guess = ident.detect(text)
     assert (guess.language, guess.detected) == ("und", code)
 
@@ -184,7 +185,7 @@ def test_frequency_posterior() -> None:
 
 
 def test_without_wordfreq_data_lingua_decides(
-    ident: LanguageIdentifier, monkeypatch: pytest.MonkeyPatch
+    ident: LanguageGuesser, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(langid, "_FREQ", {})
     assert langid.frequency_posterior(["gracias"]) is None
@@ -205,7 +206,7 @@ def test_pure_python_msgpack_reader() -> None:
     assert langid._unpack_msgpack(raw) == msgpack.unpackb(raw, raw=False)
 
 
-def test_own_short_latin_set(ident: LanguageIdentifier) -> None:
+def test_own_short_latin_set(ident: LanguageGuesser) -> None:
     """Hand-written words and word pairs (tuning set, not the benchmark)."""
     rows = [
         json.loads(line) for line in WORDS.read_text(encoding="utf-8").splitlines() if line.strip()

@@ -3,10 +3,7 @@ near in-scope examples keeps the intent and can overrule the classifier's own ou
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
@@ -20,6 +17,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.components.out_of_scope_gate import OutOfScopeGate
+from scripts import calibrate_nlu
 
 
 def message(vector: list[float], intent: str | None = None, second: list[float] | None = None) -> Message:
@@ -171,16 +169,6 @@ def test_training_names_the_missing_encoder(tmp_path: Path) -> None:
         component.train(TrainingData(training_examples=[message([1, 0, 0, 0], "greet")]))
 
 
-def load_calibration_script() -> Any:
-    path = Path(__file__).resolve().parents[3] / "scripts" / "calibrate_nlu.py"
-    spec = importlib.util.spec_from_file_location("calibrate_nlu", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
 CASES = [
     ([0.95, 0.05, 0.0, 0.0], [0.0, 1.0, 0.0], [("ask_weather", 0.9), ("greet", 0.1)]),
     ([0.3, 0.95, 0.0, 0.0], [0.0, 0.2, 0.9], [("ask_weather", 0.8), ("greet", 0.2)]),
@@ -200,7 +188,6 @@ def test_calibration_simulates_exactly_what_gate_and_fallback_do(
 ) -> None:
     """`make calibrate` chooses values by simulating the pipeline's end; the simulation must match
     OutOfScopeGate followed by Rasa's own FallbackClassifier, both per message and vectorised."""
-    calibrate = load_calibration_script()
     gate = two_encoder_gate(tmp_path, threshold=0.2, reject_margin=0.05, override_margin=0.25)
     fallback_config = {**FallbackClassifier.get_default_config(), "threshold": 0.1, "ambiguity_threshold": ambiguity}
     fallback = FallbackClassifier.create(fallback_config, LocalModelStorage(tmp_path), Resource("f"), ExecutionContext(GraphSchema({}), "t"))
@@ -212,7 +199,7 @@ def test_calibration_simulates_exactly_what_gate_and_fallback_do(
         "ranking": m.get("classifier_ranking"),
         "similarities": {k: (v["in_scope"], v["out_of_scope"]) for k, v in m.get("gate_similarities").items()},
     }
-    setting = calibrate.Setting({"use": 1.0, "e5": 3.0}, 0.2, 0.05, 0.25, 0.1, ambiguity)
-    assert calibrate.decide(observed, setting) == m.get(INTENT)["name"]
-    result = calibrate.Observations([observed], ["use", "e5"]).simulate(setting)
+    setting = calibrate_nlu.Setting({"use": 1.0, "e5": 3.0}, 0.2, 0.05, 0.25, 0.1, ambiguity)
+    assert calibrate_nlu.decide(observed, setting) == m.get(INTENT)["name"]
+    result = calibrate_nlu.Observations([observed], ["use", "e5"]).simulate(setting)
     assert result["accuracy"] == float(m.get(INTENT)["name"] == "ask_weather")
