@@ -9,7 +9,11 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.clients.platform_api import PlatformApiClient, PlatformApiError
+from actions.clients.platform_api import (
+    PlatformApiClient,
+    PlatformApiError,
+    get_platform_api_client,
+)
 from actions.knowledge import session_language
 
 logger = logging.getLogger(__name__)
@@ -19,7 +23,7 @@ class ActionHumanHandoff(Action):
     """Files an escalation with the platform API and tells the tourist staff will follow up."""
 
     def __init__(self, client: PlatformApiClient | None = None) -> None:
-        """``client`` defaults to one built from the action server's settings."""
+        """``client`` defaults to the process-wide platform client (one connection pool)."""
         self._client = client
 
     def name(self) -> str:
@@ -30,7 +34,7 @@ class ActionHumanHandoff(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
         """Acknowledges the request; the escalation is best effort (the hotline is always given)."""
-        client = self._client or PlatformApiClient()
+        client = self._client or get_platform_api_client()
         try:
             reference = await client.create_escalation(
                 sender_id=tracker.sender_id,

@@ -1,7 +1,8 @@
 """Answers knowledge questions (prices, hours, location, contact, descriptions, recommendations).
 
-The retriever (gazetteer + lexical + dense FAISS search over ``knowledge_base/``) is loaded lazily on
-first use and shared by the whole action-server process; tests inject their own.
+The platform API is the one knowledge service: it holds the encoder and the FAISS index, warm from
+start-up, and resolves a message to entries over HTTP (``/api/kb/resolve``). This action only awaits
+that call and renders the entries with ``knowledge_base.answers`` — no blocking work in ``run``.
 """
 
 from __future__ import annotations
@@ -15,10 +16,14 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.clients.platform_api import (
+    KbResolution,
+    PlatformApiClient,
+    PlatformApiError,
+    get_platform_api_client,
+)
 from common.languages import SUPPORTED_LANGUAGES as SUPPORTED
 from knowledge_base.answers import Topic, render_answer, render_upcoming_event
-from knowledge_base.retriever import Hit, IndexNotBuiltError, Retriever, get_retriever
-from knowledge_base.seasonal import upcoming_events
 
 logger = logging.getLogger(__name__)
 
@@ -44,10 +49,12 @@ class ActionAnswerKnowledge(Action):
     """Finds the entry the tourist asks about and answers with its sourced facts."""
 
     def __init__(
-        self, retriever: Retriever | None = None, today: Callable[[], dt.date] = dt.date.today
+        self,
+        client: PlatformApiClient | None = None,
+        today: Callable[[], dt.date] = dt.date.today,
     ) -> None:
-        """``retriever`` defaults to the process-wide one, loaded on first use."""
-        self._retriever = retriever
+        """``client`` defaults to the process-wide platform client, built on first use."""
+        self._client = client
         self._today = today
 
     def name(self) -> str:
@@ -55,11 +62,9 @@ class ActionAnswerKnowledge(Action):
         return "action_answer_knowledge"
 
     @property
-    def retriever(self) -> Retriever:
-        """The injected retriever, or the shared one."""
-        if self._retriever is None:
-            self._retriever = get_retriever()
-        return self._retriever
+    def client(self) -> PlatformApiClient:
+        """The injected client, or the shared one."""
+        return self._client or get_platform_api_client()
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
@@ -69,61 +74,63 @@ class ActionAnswerKnowledge(Action):
         if language == "und":
             dispatcher.utter_message(response="utter_unsupported_language")
             return []
-        text = tracker.latest_message.get("text") or ""
         intent = (tracker.latest_message.get("intent") or {}).get("name", "")
         topic = TOPIC_BY_INTENT.get(intent, "info")
         try:
-            hits = self._find(
-                text, language, tracker.get_slot("attraction"), intent, tracker.latest_message.get("entities")
-            )
-        except IndexNotBuiltError:
-            logger.exception("knowledge-base index is not built")
+            found = await self._find(tracker, language, intent)
+        except PlatformApiError as error:
+            logger.warning("knowledge service failed: %s", error)
             dispatcher.utter_message(response="utter_kb_error")
             return []
-        if not hits:
+        if not found.matches:
             dispatcher.utter_message(response="utter_default")
             return []
-        if intent == "recommend_attractions" and len(hits) > 1:
-            for hit in hits[:RECOMMENDATIONS]:
-                dispatcher.utter_message(text=render_answer(hit.entry, "info", language))
-            self._suggest_upcoming_events(dispatcher, language, {h.entry_id for h in hits})
+        if intent == "recommend_attractions" and len(found.matches) > 1:
+            for match in found.matches[:RECOMMENDATIONS]:
+                dispatcher.utter_message(text=render_answer(match.entry, "info", language))
+            await self._suggest_upcoming_events(
+                dispatcher, language, {m.entry.id for m in found.matches}
+            )
             return []
-        best = hits[0]
-        logger.info("answered %s/%s from %s (score %.3f)", topic, language, best.entry_id, best.score)
+        best = found.matches[0]
+        logger.info(
+            "answered %s/%s from %s by %s (score %.3f)",
+            topic, language, best.entry.id, found.match, best.score,
+        )  # fmt: skip
         dispatcher.utter_message(text=render_answer(best.entry, topic, language))
-        return [SlotSet("attraction", best.entry_id)]
+        return [SlotSet("attraction", best.entry.id)]
 
-    def _suggest_upcoming_events(
+    async def _find(self, tracker: Tracker, language: str, intent: str) -> KbResolution:
+        """Named attraction first; a follow-up without a name resolves to the previous one."""
+        recommending = intent == "recommend_attractions"
+        return await self.client.resolve_knowledge(
+            tracker.latest_message.get("text") or "",
+            lang=language,
+            entities=_entity_mentions(tracker.latest_message.get("entities") or []),
+            previous=tracker.get_slot("attraction"),
+            follow_previous=not recommending,
+            k=RECOMMENDATIONS if recommending else 1,
+        )
+
+    async def _suggest_upcoming_events(
         self, dispatcher: CollectingDispatcher, language: str, already: set[str]
     ) -> None:
-        """Adds festivals expected in the coming weeks (season-aware recommendations)."""
-        upcoming = upcoming_events(self.retriever.entries.values(), self._today())
-        for entry, projected in [(e, d) for e, d in upcoming if e.id not in already][:UPCOMING_EVENTS]:
+        """Adds festivals expected in the coming weeks; best effort (the answer is given)."""
+        try:
+            events = await self.client.upcoming_events(
+                self._today(), limit=UPCOMING_EVENTS, exclude=sorted(already)
+            )
+        except PlatformApiError as error:
+            logger.warning("no upcoming events for the recommendation: %s", error)
+            return
+        for entry, projected in events:
             dispatcher.utter_message(text=render_upcoming_event(entry, projected, language))
 
-    def _named_in_entities(self, entities: list[dict[str, Any]]) -> str | None:
-        """The knowledge-base id the NLU gazetteer found (attraction first, then topic)."""
-        for kind in ("attraction", "topic"):
-            for entity in entities:
-                if entity.get("entity") == kind and self.retriever.get(str(entity.get("value"))):
-                    return str(entity["value"])
-        return None
 
-    def _find(
-        self,
-        text: str,
-        language: str,
-        previous: str | None,
-        intent: str,
-        tracker_entities: list[dict[str, Any]] | None = None,
-    ) -> list[Hit]:
-        """Named attraction first; a follow-up without a name resolves to the previous one."""
-        named = self._named_in_entities(tracker_entities or []) or self.retriever.match_alias(text)
-        if named is None and previous and intent != "recommend_attractions":
-            named = previous
-        if named is not None:
-            entry = self.retriever.get(named)
-            if entry is not None:
-                return [Hit(entry=entry, score=1.0)]
-        k = RECOMMENDATIONS if intent == "recommend_attractions" else 1
-        return self.retriever.search(text, lang=language, k=k)
+def _entity_mentions(entities: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """``(kind, value)`` of the NLU's ``attraction``/``topic`` entities (knowledge-base ids)."""
+    return [
+        (str(e["entity"]), str(e["value"]))
+        for e in entities
+        if e.get("entity") in ("attraction", "topic") and e.get("value") is not None
+    ]

@@ -261,13 +261,17 @@ def open_retriever(
 
 
 _LOCK = threading.Lock()
-_RETRIEVER: Retriever | None = None
+_CACHE: dict[tuple[Path, str], Retriever] = {}
 
 
-def get_retriever() -> Retriever:
-    """Process-wide retriever over ``KB_INDEX_DIR``; raises IndexNotBuiltError("run `make kb`")."""
-    global _RETRIEVER
+def get_retriever(index_dir: Path | None = None, encoder: str | None = None) -> Retriever:
+    """Process-wide retriever over ``index_dir`` (default ``KB_INDEX_DIR``), one per directory.
+
+    ``encoder`` is a short encoder name (default ``KB_ENCODER``). Raises IndexNotBuiltError
+    ("run `make kb`") when the directory holds no usable index.
+    """
+    key = (Path(index_dir) if index_dir is not None else KB_INDEX_DIR, encoder or DEFAULT_ENCODER)
     with _LOCK:
-        if _RETRIEVER is None:
-            _RETRIEVER = open_retriever(KB_INDEX_DIR, get_encoder(DEFAULT_ENCODER))
-        return _RETRIEVER
+        if key not in _CACHE:
+            _CACHE[key] = open_retriever(key[0], get_encoder(key[1]))
+        return _CACHE[key]

@@ -2,15 +2,16 @@
 
 The platform only relies on this contract of ``knowledge_base.retriever``::
 
-    get_retriever() -> Retriever          # cached; may raise IndexNotBuiltError
+    get_retriever(index_dir) -> Retriever   # cached per directory; may raise IndexNotBuiltError
     Retriever.search(query, lang=..., k=...) -> list[Hit]   # Hit: .entry, .score, .entry_id
     Retriever.get(entry_id) -> Entry | None
+    Retriever.match_alias(text) -> str | None                 # entry id named in the text
+    Retriever.entries -> Mapping[str, Entry]
 """
 
 from __future__ import annotations
 
-import inspect
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
@@ -38,6 +39,11 @@ class Retriever(Protocol):
 
     def get(self, entry_id: str) -> Entry | None: ...
 
+    def match_alias(self, text: str) -> str | None: ...
+
+    @property
+    def entries(self) -> Mapping[str, Entry]: ...
+
 
 class KbUnavailableError(RuntimeError):
     """The knowledge base cannot answer: index not built or module missing (HTTP 503)."""
@@ -57,18 +63,15 @@ def is_index_not_built(exc: BaseException) -> bool:
 def load_retriever(index_dir: Path | None = None) -> Retriever:
     """The knowledge base's cached retriever, or :class:`KbUnavailableError`.
 
-    ``index_dir`` (``PLATFORM_KB_INDEX_DIR``) is passed on only when ``get_retriever`` accepts
-    an ``index_dir`` argument; otherwise the knowledge base uses its own default location.
+    ``index_dir`` (``PLATFORM_KB_INDEX_DIR``) selects the index directory; without it the
+    knowledge base uses its own default (``KB_INDEX_DIR``, else ``build/kb/current``).
     """
     try:
         from knowledge_base.retriever import get_retriever
     except ImportError as exc:
         raise KbUnavailableError(f"knowledge base module is not available: {exc}") from exc
-    kwargs: dict[str, object] = {}
-    if index_dir is not None and "index_dir" in inspect.signature(get_retriever).parameters:
-        kwargs["index_dir"] = index_dir
     try:
-        return get_retriever(**kwargs)
+        return get_retriever(index_dir) if index_dir is not None else get_retriever()
     except Exception as exc:
         if is_index_not_built(exc):
             raise KbUnavailableError(str(exc) or "knowledge base index is not built") from exc
@@ -95,3 +98,12 @@ class LazyRetriever:
     def get(self, entry_id: str) -> Entry | None:
         """Delegate to the knowledge base's ``get``."""
         return self._retriever().get(entry_id)
+
+    def match_alias(self, text: str) -> str | None:
+        """Delegate to the knowledge base's ``match_alias``."""
+        return self._retriever().match_alias(text)
+
+    @property
+    def entries(self) -> Mapping[str, Entry]:
+        """All entries of the loaded knowledge base, by id."""
+        return self._retriever().entries

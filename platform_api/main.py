@@ -11,17 +11,20 @@ from fastapi import FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
-from platform_api.api.routes import escalations, health, kb
+from platform_api.api.routes import escalations, health, kb, ready
 from platform_api.core.config import Settings, get_settings
 from platform_api.core.db import create_all, make_engine, make_session_factory
+from platform_api.warmup import start_kb_warmup
 
 logger = logging.getLogger("platform_api")
 
 
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Create missing tables at startup (until Alembic), dispose the pool at shutdown."""
+    """Create missing tables at startup (until Alembic), warm the knowledge base in the
+    background (``/api/health/ready`` says when), dispose the pool at shutdown."""
     create_all(app.state.engine)
+    start_kb_warmup(app)
     yield
     app.state.engine.dispose()
 
@@ -69,7 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.middleware("http")(log_requests)
     app.add_exception_handler(Exception, unhandled_error)
 
-    for module in (health, escalations, kb):
+    for module in (health, ready, escalations, kb):
         app.include_router(module.router)
     return app
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -121,3 +121,58 @@ class HealthResponse(BaseModel):
     environment: str
     database: bool
     kb: KbStatus
+
+
+class KbEntityMention(BaseModel):
+    """An entity the bot's NLU found in the message (``attraction``/``topic`` -> entry id)."""
+
+    entity: Annotated[str, Field(max_length=64)]
+    value: Annotated[str, Field(max_length=100)]
+
+
+class KbResolveRequest(BaseModel):
+    """What the knowledge action asks: which entries does this message mean?"""
+
+    model_config = ConfigDict(extra="forbid")
+
+    text: Annotated[str, Field(max_length=4000)]
+    lang: Annotated[str | None, Field(max_length=8)] = None
+    entities: Annotated[list[KbEntityMention], Field(max_length=50)] = []
+    previous: Annotated[str | None, Field(max_length=100)] = None
+    """Entry of the previous turn, used when the message names none (follow-ups)."""
+    follow_previous: bool = True
+    k: Annotated[int, Field(ge=1, le=20)] = 1
+
+
+class KbResolvedEntry(BaseModel):
+    """One resolved entry with all its facts (the knowledge base's entry JSON)."""
+
+    score: float
+    entry: dict[str, Any]
+
+
+class KbResolveResponse(BaseModel):
+    """Answer of ``POST /api/kb/resolve``: how the entries were found, best first."""
+
+    match: Literal["entity", "alias", "previous", "search", "none"]
+    results: list[KbResolvedEntry]
+
+
+class KbUpcomingEvent(BaseModel):
+    """A dated event expected soon, with the date projected onto the coming weeks."""
+
+    date: dt.date
+    entry: dict[str, Any]
+
+
+class KbUpcomingEventsResponse(BaseModel):
+    """Answer of ``GET /api/kb/upcoming-events``, soonest first."""
+
+    today: dt.date
+    events: list[KbUpcomingEvent]
+
+
+class ReadyResponse(BaseModel):
+    """Answer of ``GET /api/health/ready``: ``ready``, else ``starting``/``warming``/``failed``."""
+
+    status: str

@@ -1,5 +1,9 @@
 """Client of the platform API (``platform_api/``) for the action server.
 
+The platform is the one knowledge service: the action server never loads the encoder or the
+index, it asks ``/api/kb/resolve`` and renders the entries it gets back. One client (one pool of
+keep-alive connections) serves the whole process: :func:`get_platform_api_client`.
+
 Configuration is read once from the environment:
 
 * ``PLATFORM_API_URL`` (default ``http://localhost:8000``)
@@ -9,17 +13,24 @@ Configuration is read once from the environment:
 
 from __future__ import annotations
 
+import datetime as dt
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
 import httpx
+from pydantic import ValidationError
+
+from knowledge_base.schema import Entry
 
 DEFAULT_URL = "http://localhost:8000"
 DEFAULT_TIMEOUT_S = 5.0
 MAX_MESSAGE_CHARS = 4000
 """The platform rejects longer ``last_user_message`` values; the client truncates instead."""
+MAX_POOL_CONNECTIONS = 64
+"""Keep-alive connections to the platform: enough for every concurrent action run."""
 
 
 @dataclass(frozen=True)
@@ -58,11 +69,28 @@ class PlatformApiError(Exception):
         self.status_code = status_code
 
 
+@dataclass(frozen=True)
+class KbMatch:
+    """One knowledge-base entry the platform resolved, with its score (1.0 when named)."""
+
+    entry: Entry
+    score: float
+
+
+@dataclass(frozen=True)
+class KbResolution:
+    """How the platform found the entries (``entity``, ``alias``, ``previous``, ``search``,
+    ``none``) and the entries, best first."""
+
+    match: str
+    matches: list[KbMatch]
+
+
 class PlatformApiClient:
     """Thin async wrapper over the platform's HTTP API.
 
-    Each call opens and closes its own ``httpx.AsyncClient``, so an instance needs no cleanup
-    and can be created per action run. Pass ``transport`` (e.g.
+    Each instance keeps one ``httpx.AsyncClient`` (a pool of keep-alive connections), opened on
+    first use in the running event loop and closed by :meth:`aclose`. Pass ``transport`` (e.g.
     ``httpx.ASGITransport(app=...)``) in tests to talk to the real FastAPI app in-process.
     """
 
@@ -80,19 +108,31 @@ class PlatformApiClient:
         self._transport = transport
         token = bot_token if bot_token is not None else settings.bot_token
         self._auth_headers = {"Authorization": f"Bearer {token}"} if token else {}
+        self._client: httpx.AsyncClient | None = None
 
-    def _new_client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(
-            base_url=self.base_url,
-            timeout=self.timeout_s,
-            transport=self._transport,
-            headers={"Accept": "application/json", **self._auth_headers},
-        )
+    def _http(self) -> httpx.AsyncClient:
+        if self._client is None or self._client.is_closed:
+            self._client = httpx.AsyncClient(
+                base_url=self.base_url,
+                timeout=self.timeout_s,
+                transport=self._transport,
+                headers={"Accept": "application/json", **self._auth_headers},
+                limits=httpx.Limits(
+                    max_connections=MAX_POOL_CONNECTIONS,
+                    max_keepalive_connections=MAX_POOL_CONNECTIONS,
+                ),
+            )
+        return self._client
+
+    async def aclose(self) -> None:
+        """Close the pooled connections (a later call opens new ones)."""
+        if self._client is not None:
+            await self._client.aclose()
+            self._client = None
 
     async def _request(self, method: str, path: str, **kwargs: Any) -> Any:
         try:
-            async with self._new_client() as client:
-                response = await client.request(method, path, **kwargs)
+            response = await self._http().request(method, path, **kwargs)
         except httpx.TimeoutException as exc:
             raise PlatformApiError(f"{method} {path}: platform API timed out") from exc
         except httpx.HTTPError as exc:
@@ -111,6 +151,59 @@ class PlatformApiClient:
                 f"{method} {path}: platform API answered non-JSON",
                 status_code=response.status_code,
             ) from exc
+
+    async def resolve_knowledge(
+        self,
+        text: str,
+        *,
+        lang: str | None,
+        entities: Iterable[tuple[str, str]] = (),
+        previous: str | None = None,
+        follow_previous: bool = True,
+        k: int = 1,
+    ) -> KbResolution:
+        """The entries ``text`` is about (NLU entities, alias, previous entry, else search)."""
+        path = "/api/kb/resolve"
+        body = await self._request(
+            "POST",
+            path,
+            json={
+                "text": text[:MAX_MESSAGE_CHARS],
+                "lang": lang,
+                "entities": [{"entity": kind, "value": value} for kind, value in entities],
+                "previous": previous,
+                "follow_previous": follow_previous,
+                "k": k,
+            },
+        )
+        try:
+            return KbResolution(
+                match=str(body["match"]),
+                matches=[
+                    KbMatch(entry=Entry.model_validate(item["entry"]), score=float(item["score"]))
+                    for item in body["results"]
+                ],
+            )
+        except (KeyError, TypeError, ValueError, ValidationError) as exc:
+            raise PlatformApiError(f"POST {path}: answer is not a resolution") from exc
+
+    async def upcoming_events(
+        self, today: dt.date, *, limit: int, exclude: Iterable[str] = ()
+    ) -> list[tuple[Entry, dt.date]]:
+        """Festivals expected in the coming weeks, soonest first, without ``exclude``."""
+        path = "/api/kb/upcoming-events"
+        body = await self._request(
+            "GET",
+            path,
+            params={"today": today.isoformat(), "limit": limit, "exclude": list(exclude)},
+        )
+        try:
+            return [
+                (Entry.model_validate(item["entry"]), dt.date.fromisoformat(item["date"]))
+                for item in body["events"]
+            ]
+        except (KeyError, TypeError, ValueError, ValidationError) as exc:
+            raise PlatformApiError(f"GET {path}: answer is not a list of events") from exc
 
     async def create_escalation(
         self,
@@ -137,3 +230,9 @@ class PlatformApiClient:
         if not isinstance(reference, str) or not reference:
             raise PlatformApiError("POST /api/escalations: answer has no reference")
         return reference
+
+
+@lru_cache(maxsize=1)
+def get_platform_api_client() -> PlatformApiClient:
+    """The process-wide client (one connection pool), built from the settings on first use."""
+    return PlatformApiClient()

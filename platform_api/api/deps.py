@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, FastAPI, HTTPException, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -66,12 +66,25 @@ def require_bot(
 CurrentBot = Depends(require_bot)
 
 
-def get_kb_retriever(settings: SettingsDep) -> Retriever:
-    """The knowledge-base retriever, loaded on first use (override in tests).
+def app_retriever(app: FastAPI) -> Retriever:
+    """The app's one knowledge-base retriever (``app.state.kb_retriever``; tests set their own).
+
+    By default a :class:`LazyRetriever` over ``PLATFORM_KB_INDEX_DIR``, created on first use; the
+    knowledge base caches the loaded index per directory, so every request shares one copy.
+    """
+    retriever: Retriever | None = getattr(app.state, "kb_retriever", None)
+    if retriever is None:
+        retriever = LazyRetriever(app.state.settings.kb_index_dir)
+        app.state.kb_retriever = retriever
+    return retriever
+
+
+def get_kb_retriever(request: Request) -> Retriever:
+    """The app's knowledge-base retriever, loaded on first use (warmed by the lifespan).
 
     Routes turn "index not built" into 503 (see :mod:`platform_api.api.routes.kb`).
     """
-    return LazyRetriever(settings.kb_index_dir)
+    return app_retriever(request.app)
 
 
 RetrieverDep = Annotated[Retriever, Depends(get_kb_retriever)]

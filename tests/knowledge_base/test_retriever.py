@@ -143,9 +143,25 @@ def test_get_retriever_raises_when_index_missing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(retriever_module, "KB_INDEX_DIR", tmp_path / "missing")
-    monkeypatch.setattr(retriever_module, "_RETRIEVER", None)
+    monkeypatch.setattr(retriever_module, "_CACHE", {})
     with pytest.raises(IndexNotBuiltError, match="make kb"):
         retriever_module.get_retriever()
+    with pytest.raises(IndexNotBuiltError, match="make kb"):
+        retriever_module.get_retriever(tmp_path / "elsewhere")
+
+
+def test_get_retriever_opens_the_given_index_dir_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    version = build_index(HashEncoder(), root=tmp_path / "kb")
+    monkeypatch.setattr(retriever_module, "_CACHE", {})
+
+    opened = retriever_module.get_retriever(tmp_path / "kb" / "current", encoder="hash")
+
+    assert opened.index is not None and opened.index.dimension == HashEncoder().dimension
+    assert "jiuzhaigou" in opened.entries
+    assert retriever_module.get_retriever(tmp_path / "kb" / "current", encoder="hash") is opened
+    assert retriever_module.get_retriever(version, encoder="hash") is not opened
 
 
 def test_predict_adds_results_rows(
@@ -155,7 +171,7 @@ def test_predict_adds_results_rows(
 
     from knowledge_base import predict
 
-    monkeypatch.setattr(retriever_module, "_RETRIEVER", retriever)
+    monkeypatch.setattr(predict, "get_retriever", lambda: retriever)
     source = tmp_path / "in.jsonl"
     source.write_text(
         '{"text": "樂山大佛門票", "lang": "zh"}\n{"text": "weather in Paris"}\n', encoding="utf-8"

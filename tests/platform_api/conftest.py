@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,7 +13,6 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from knowledge_base.schema import Entry
-from platform_api.api.deps import get_kb_retriever
 from platform_api.core.config import Settings
 from platform_api.main import create_app
 
@@ -54,6 +54,13 @@ class FakeRetriever:
     def get(self, entry_id: str) -> Entry | None:
         return self.entries.get(entry_id)
 
+    def match_alias(self, text: str) -> str | None:
+        needle = text.lower()
+        for entry in self.entries.values():
+            if any(name.lower() in needle for name in entry.all_names()):
+                return entry.id
+        return None
+
 
 class BrokenRetriever:
     """Raises ``error`` from every call, e.g. an ``IndexNotBuiltError``."""
@@ -65,6 +72,13 @@ class BrokenRetriever:
         raise self.error
 
     def get(self, entry_id: str) -> Entry | None:
+        raise self.error
+
+    def match_alias(self, text: str) -> str | None:
+        raise self.error
+
+    @property
+    def entries(self) -> dict[str, Entry]:
         raise self.error
 
 
@@ -112,16 +126,24 @@ def settings(tmp_path: Path) -> Settings:
 @pytest.fixture
 def app(settings: Settings, fake_retriever: FakeRetriever) -> Iterator[FastAPI]:
     application = create_app(settings)
-    application.dependency_overrides[get_kb_retriever] = lambda: fake_retriever
+    application.state.kb_retriever = fake_retriever  # what the routes and the warm-up use
     yield application
-    application.dependency_overrides.clear()
+
+
+def wait_until_warm(app: FastAPI, timeout_s: float = 10.0) -> None:
+    """Wait for the lifespan's knowledge-base warm-up to finish (it runs in a thread)."""
+    deadline = time.monotonic() + timeout_s
+    while app.state.kb_warmup.state == "warming" and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 @pytest.fixture
-def client(app: FastAPI) -> Iterator[TestClient]:
+def client(app: FastAPI, fake_retriever: FakeRetriever) -> Iterator[TestClient]:
     """A client with the lifespan run (tables created in the throwaway database), sending the bot
     token by default as the action server does; staff requests pass their own header."""
     with TestClient(app, headers={"Authorization": f"Bearer {BOT_TOKEN}"}) as test_client:
+        wait_until_warm(app)
+        fake_retriever.calls.clear()  # tests count their own searches, not the warm-up's
         yield test_client
 
 
@@ -143,10 +165,10 @@ def escalation_payload() -> dict[str, str]:
 
 @pytest.fixture
 def use_retriever(app: FastAPI) -> Callable[[object], None]:
-    """Swap the KB dependency for ``retriever`` in this test's app."""
+    """Swap the knowledge-base retriever of this test's app for ``retriever``."""
 
     def _use(retriever: object) -> None:
-        app.dependency_overrides[get_kb_retriever] = lambda: retriever
+        app.state.kb_retriever = retriever
 
     return _use
 

@@ -42,8 +42,11 @@ def test_main_module_app_is_importable() -> None:
     assert server.app is app
     assert set(app.openapi()["paths"]) == {
         "/api/health",
+        "/api/health/ready",
         "/api/escalations",
         "/api/escalations/{reference}",
         "/api/kb/search",
         "/api/kb/entries/{entry_id}",
+        "/api/kb/resolve",
+        "/api/kb/upcoming-events",
     }

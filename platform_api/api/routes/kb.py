@@ -1,15 +1,31 @@
-"""Knowledge-base search and entry lookup: ``/api/kb/search`` and ``/api/kb/entries/{id}``."""
+"""Knowledge-base routes: search and entry lookup (public); resolve and upcoming events (bot).
+
+Every route is a sync ``def``: FastAPI runs it in its threadpool, so the blocking search never
+holds the event loop.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, status
 
 from knowledge_base.schema import LANGUAGES
-from platform_api.api.deps import RetrieverDep
+from knowledge_base.seasonal import upcoming_events
+from platform_api.api.deps import CurrentBot, RetrieverDep
 from platform_api.kb import is_index_not_built
-from platform_api.schemas import KbSearchResponse, KbSearchResult, LocalizedName
+from platform_api.kb_resolve import resolve
+from platform_api.schemas import (
+    KbResolvedEntry,
+    KbResolveRequest,
+    KbResolveResponse,
+    KbSearchResponse,
+    KbSearchResult,
+    KbUpcomingEvent,
+    KbUpcomingEventsResponse,
+    LocalizedName,
+)
 
 router = APIRouter(prefix="/api/kb", tags=["knowledge-base"])
 
@@ -75,3 +91,60 @@ def get_entry(
             detail=f"no knowledge-base entry with id {entry_id!r}",
         )
     return entry.model_dump(mode="json")
+
+
+@router.post("/resolve", response_model=KbResolveResponse, dependencies=[CurrentBot])
+def resolve_entries(retriever: RetrieverDep, body: KbResolveRequest) -> KbResolveResponse:
+    """The entries a tourist's message means, with all their facts (the knowledge action's lookup).
+
+    A named entry (NLU entity, then an alias in the text) wins; a follow-up without a name gets
+    ``previous``; otherwise hybrid search returns up to ``k`` entries, or none when nothing is
+    good enough.
+    """
+    try:
+        resolution = resolve(
+            retriever,
+            body.text,
+            lang=body.lang,
+            entities=[(mention.entity, mention.value) for mention in body.entities],
+            previous=body.previous,
+            follow_previous=body.follow_previous,
+            k=body.k,
+        )
+    except Exception as exc:
+        if is_index_not_built(exc):
+            raise _unavailable(exc) from exc
+        raise
+    return KbResolveResponse(
+        match=resolution.match,
+        results=[
+            KbResolvedEntry(score=score, entry=entry.model_dump(mode="json"))
+            for entry, score in resolution.hits
+        ],
+    )
+
+
+@router.get("/upcoming-events", response_model=KbUpcomingEventsResponse, dependencies=[CurrentBot])
+def get_upcoming_events(
+    retriever: RetrieverDep,
+    today: Annotated[dt.date, Query(description="The tourist's today (ISO date)")],
+    limit: Annotated[int, Query(ge=1, le=20, description="Number of events")] = 2,
+    exclude: Annotated[
+        list[str] | None, Query(max_length=20, description="Entry ids already shown")
+    ] = None,
+) -> KbUpcomingEventsResponse:
+    """Festivals expected in the coming weeks, soonest first (season-aware recommendations)."""
+    try:
+        found = upcoming_events(retriever.entries.values(), today)
+    except Exception as exc:
+        if is_index_not_built(exc):
+            raise _unavailable(exc) from exc
+        raise
+    shown = set(exclude or ())
+    events = [(entry, day) for entry, day in found if entry.id not in shown][:limit]
+    return KbUpcomingEventsResponse(
+        today=today,
+        events=[
+            KbUpcomingEvent(date=day, entry=entry.model_dump(mode="json")) for entry, day in events
+        ],
+    )

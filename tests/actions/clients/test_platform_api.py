@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from actions.clients.platform_api import (
     MAX_MESSAGE_CHARS,
     PlatformApiClient,
     PlatformApiError,
+    get_platform_api_client,
     get_platform_api_settings,
 )
 from platform_api.core.config import Settings
@@ -217,3 +219,77 @@ def test_platform_api_settings_reject_bad_timeout(
 
     with pytest.raises(ValueError, match="PLATFORM_API_TIMEOUT"):
         get_platform_api_settings()
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        {"match": "search"},
+        {"match": "alias", "results": [{"score": 1.0, "entry": {"id": "x"}}]},
+        ["not", "an", "object"],
+    ],
+)
+async def test_platform_api_malformed_resolution_raises(answer: object) -> None:
+    api = PlatformApiClient(
+        "http://platform.test",
+        transport=httpx.MockTransport(lambda request: httpx.Response(200, json=answer)),
+    )
+
+    with pytest.raises(PlatformApiError, match="not a resolution"):
+        await api.resolve_knowledge("九寨沟门票多少钱", lang="zh")
+
+
+async def test_platform_api_resolve_sends_what_the_platform_expects() -> None:
+    seen: list[httpx.Request] = []
+
+    def platform(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(200, json={"match": "none", "results": []})
+
+    api = PlatformApiClient(
+        "http://platform.test", transport=httpx.MockTransport(platform), bot_token=BOT_TOKEN
+    )
+    resolution = await api.resolve_knowledge(
+        "x" * (MAX_MESSAGE_CHARS + 10),
+        lang="en",
+        entities=[("attraction", "jiuzhaigou")],
+        previous="emeishan",
+        follow_previous=False,
+        k=3,
+    )
+    await api.resolve_knowledge("again", lang="en")
+    await api.aclose()
+
+    assert (resolution.match, resolution.matches) == ("none", [])
+    [first, _] = seen
+    assert (first.method, first.url.path) == ("POST", "/api/kb/resolve")
+    assert first.headers["Authorization"] == f"Bearer {BOT_TOKEN}"
+    assert json.loads(first.content) == {
+        "text": "x" * MAX_MESSAGE_CHARS,
+        "lang": "en",
+        "entities": [{"entity": "attraction", "value": "jiuzhaigou"}],
+        "previous": "emeishan",
+        "follow_previous": False,
+        "k": 3,
+    }
+
+
+async def test_platform_api_client_reopens_after_aclose(api: PlatformApiClient) -> None:
+    first = await api.create_escalation(
+        sender_id="s1", channel="rest", language="en", reason="r", last_user_message=""
+    )
+    await api.aclose()
+    second = await api.create_escalation(
+        sender_id="s2", channel="rest", language="en", reason="r", last_user_message=""
+    )
+    await api.aclose()
+
+    assert first != second
+
+
+def test_platform_api_shared_client_is_one_per_process(fresh_settings: None) -> None:
+    get_platform_api_client.cache_clear()
+    try:
+        assert get_platform_api_client() is get_platform_api_client()
+    finally:
+        get_platform_api_client.cache_clear()
