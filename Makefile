@@ -85,7 +85,7 @@ eval: install kb train ## NLU, language-ID and retrieval evaluation reports unde
 calibrate: install train ## Choose the out-of-scope gate and fallback thresholds on eval/dev (never on benchmarks)
 	$(RASA_PY) scripts/calibrate_nlu.py
 
-bench: install kb ## Retrieval latency, index build time and memory (hybrid vs lexical vs dense)
+bench: install kb ## Retrieval latency/memory, then turn speed over the REST channel (needs a trained model)
 	$(APP_PY) -m knowledge_base.bench
 
 lint: install ## ruff

@@ -1,8 +1,10 @@
-"""Latency, build time and memory: ``python -m knowledge_base.bench [--encoders use e5]``.
+"""Latency, build time, memory and turn speed: ``python -m knowledge_base.bench [--encoders use e5]``.
 
-Each configuration (hybrid, lexical-only, dense-only per encoder) runs in its own subprocess of
-this same run, so peak RSS is per configuration. Per query latency is measured one query at a
-time over ``eval/kb_questions.jsonl`` after a warm-up; results go to ``reports/kb_bench.json``.
+Each retrieval configuration (hybrid, lexical-only, dense-only per encoder) runs in its own
+subprocess of this same run, so peak RSS is per configuration. Per query latency is measured one
+query at a time over ``eval/kb_questions.jsonl`` after a warm-up. Then
+:mod:`knowledge_base.turn_bench` measures whole turns over Rasa's REST channel. Results go to
+``reports/kb_bench.json``; the last line printed is one JSON object with every figure.
 """
 
 from __future__ import annotations
@@ -43,7 +45,8 @@ def run_one(mode: str, encoder_name: str) -> dict[str, Any]:
         encoder.encode(["warm-up"], kind="passage")  # model load is not index build
         load_seconds = time.perf_counter() - started
         started = time.perf_counter()
-        retriever = Retriever(entries, encoder, encode_entries(encoder, entries.values()), mode=mode)  # type: ignore[arg-type]
+        index = encode_entries(encoder, entries.values())
+        retriever = Retriever(entries, encoder, index, mode=mode)  # type: ignore[arg-type]
     build_seconds = time.perf_counter() - started
     for text in questions[:WARMUP]:
         retriever.search(text)
@@ -77,32 +80,60 @@ def main(argv: list[str] | None = None) -> int:
     """CLI entry point."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--encoders", nargs="+", default=[DEFAULT_ENCODER])
+    parser.add_argument(
+        "--parts", nargs="+", choices=["retrieval", "turns"], default=["retrieval", "turns"]
+    )
     parser.add_argument("--one", nargs=2, metavar=("MODE", "ENCODER"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.one:
         print(json.dumps(run_one(*args.one)))
         return 0
-    configs = [("lexical", args.encoders[0])]
-    configs += [(mode, name) for name in args.encoders for mode in ("hybrid", "dense")]
+    figures: dict[str, Any] = {}
+    if "retrieval" in args.parts:
+        figures["retrieval"] = retrieval(args.encoders)
+    if "turns" in args.parts:
+        from knowledge_base import turn_bench
+
+        turns = turn_bench.run()
+        if "turn_bench" in turns:
+            print(turns["turn_bench"])
+        else:
+            print(turn_bench.table(turns))
+        figures.update(turns)
+    REPORT.parent.mkdir(parents=True, exist_ok=True)
+    REPORT.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {REPORT}")
+    print(json.dumps(figures, ensure_ascii=False))
+    return 0
+
+
+def retrieval(encoders: list[str]) -> list[dict[str, Any]]:
+    """Measure every retrieval configuration in its own subprocess and print the table."""
+    configs = [("lexical", encoders[0])]
+    configs += [(mode, name) for name in encoders for mode in ("hybrid", "dense")]
     rows = []
     for mode, name in configs:
         out = subprocess.run(
             [sys.executable, "-m", "knowledge_base.bench", "--one", mode, name],
-            check=True, capture_output=True, text=True, cwd=REPO_ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=REPO_ROOT,
         )
         rows.append(json.loads(out.stdout.strip().splitlines()[-1]))
-    header = (f"{'config':<14}{'build s':>9}{'load s':>8}{'p50 ms':>8}{'p95 ms':>8}"
-              f"{'batch ms':>9}{'RSS MB':>8}{'loadavg':>8}")
+    header = (
+        f"{'config':<14}{'build s':>9}{'load s':>8}{'p50 ms':>8}{'p95 ms':>8}"
+        f"{'batch ms':>9}{'RSS MB':>8}{'loadavg':>8}"
+    )
     print(header)
     for row in rows:
         label = row["mode"] if row["encoder"] is None else f"{row['mode']}/{row['encoder']}"
-        print(f"{label:<14}{row['index_build_s']:>9}{row['model_load_s'] or '-':>8}{row['p50_ms']:>8}"
-              f"{row['p95_ms']:>8}{row['batched_ms_per_query']:>9}{row['peak_rss_mb']:>8}"
-              f"{row['load_average_1m']:>8}")
-    REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
-    print(f"wrote {REPORT}")
-    return 0
+        print(
+            f"{label:<14}{row['index_build_s']:>9}{row['model_load_s'] or '-':>8}{row['p50_ms']:>8}"
+            f"{row['p95_ms']:>8}{row['batched_ms_per_query']:>9}{row['peak_rss_mb']:>8}"
+            f"{row['load_average_1m']:>8}"
+        )
+    return rows
 
 
 if __name__ == "__main__":
