@@ -2,7 +2,8 @@
 
 ``python server.py`` serves on ``PLATFORM_HOST``:``PLATFORM_PORT`` (default 127.0.0.1:8000)
 with our one-line-per-request log and without uvicorn's access log, which would print query
-strings. With the uvicorn CLI use ``uvicorn server:app --port 8000 --no-access-log``.
+strings. With the uvicorn CLI use ``uvicorn server:app --host 127.0.0.1 --no-access-log``.
+A missing or placeholder secret stops the process here with one line per problem.
 """
 
 from __future__ import annotations
@@ -10,13 +11,24 @@ from __future__ import annotations
 import logging
 
 import uvicorn
+from pydantic import ValidationError
 
-from platform_api.core.config import get_settings
-from platform_api.main import app
+from common.logsafe import RedactingFilter
+from platform_api.core.config import get_settings, settings_error_message
+from platform_api.main import create_app
 
 __all__ = ["app"]
 
-logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+logging.basicConfig(
+    level=logging.INFO, format="%(asctime)s level=%(levelname)s logger=%(name)s %(message)s"
+)
+for _handler in logging.getLogger().handlers:
+    _handler.addFilter(RedactingFilter())
+
+try:
+    app = create_app(get_settings())
+except ValidationError as error:
+    raise SystemExit(settings_error_message(error)) from None
 
 if __name__ == "__main__":
     settings = get_settings()

@@ -1,5 +1,6 @@
 """Custom Rasa input channels (WeChat Official Account, web widget, guide devices).
 
-The REST channel built into Rasa serves the web widget and tests today; the platform-specific
-channels are added here, one module per channel (see docs in README "Layout").
+``rest_guarded`` is Rasa's REST channel with input limits (registered in ``credentials.yml`` under
+the name ``rest``, so the URL stays ``/webhooks/rest/webhook``); ``guard`` and ``notices`` are its
+Rasa-free parts. The platform-specific channels are added here, one module per channel.
 """

@@ -1,4 +1,7 @@
-"""Application factory: settings → engine → routers, CORS, request logging, error handling."""
+"""Application factory: settings → engine → routers, CORS, rate limits, request logging, errors.
+
+The process's app is built by ``server.py`` (so importing this module needs no configuration).
+"""
 
 from __future__ import annotations
 
@@ -7,13 +10,15 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import Depends, FastAPI, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
+from common.logsafe import event
 from platform_api.api.routes import escalations, health, kb, ready
 from platform_api.core.config import Settings, get_settings
 from platform_api.core.db import create_all, make_engine, make_session_factory
+from platform_api.core.ratelimit import PublicRateLimit, check_public_rate_limit
 from platform_api.warmup import start_kb_warmup
 
 logger = logging.getLogger("platform_api")
@@ -32,7 +37,7 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 async def log_requests(
     request: Request, call_next: Callable[[Request], Awaitable[Response]]
 ) -> Response:
-    """One line per request: method, path (no query string, no headers), status, duration."""
+    """One key=value line per request: method, path (no query string, no headers), status, time."""
     started = time.perf_counter()
     status_code = 500
     try:
@@ -41,7 +46,15 @@ async def log_requests(
         return response
     finally:
         elapsed_ms = (time.perf_counter() - started) * 1000
-        logger.info("%s %s %d %.1fms", request.method, request.url.path, status_code, elapsed_ms)
+        logger.info(
+            event(
+                "http.request",
+                method=request.method,
+                path=request.url.path,
+                status=status_code,
+                ms=f"{elapsed_ms:.1f}",
+            )
+        )
 
 
 async def unhandled_error(request: Request, exc: Exception) -> JSONResponse:
@@ -72,9 +85,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.middleware("http")(log_requests)
     app.add_exception_handler(Exception, unhandled_error)
 
-    for module in (health, ready, escalations, kb):
-        app.include_router(module.router)
+    app.state.public_rate_limit = PublicRateLimit(settings)
+    for module in (health, ready, kb):  # public routes: rate-limited per client address
+        app.include_router(module.router, dependencies=[Depends(check_public_rate_limit)])
+    app.include_router(escalations.router)  # staff and bot tokens only
     return app
-
-
-app = create_app()

@@ -111,14 +111,12 @@ class KbStatus(BaseModel):
     """Knowledge-base part of the health check."""
 
     loaded: bool
-    detail: str | None = None
 
 
 class HealthResponse(BaseModel):
-    """Answer of ``GET /api/health``."""
+    """Answer of ``GET /api/health``: status and readiness booleans, nothing internal."""
 
     status: str
-    environment: str
     database: bool
     kb: KbStatus
 

@@ -1,24 +1,56 @@
 #!/usr/bin/env bash
 # Starts the platform API (8000), the action server (5055) and Rasa (5005) on embedded defaults,
 # waits until each answers, and stops all of them on Ctrl-C (or when one of them dies).
+# Secure by default: every server binds to 127.0.0.1, Rasa's HTTP API needs RASA_AUTH_TOKEN, the
+# action server needs ACTION_SERVER_TOKEN, CORS allows only RASA_CORS_ORIGINS (none by default),
+# and no log gets a tourist's text or a query string.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RASA_PORT=${RASA_PORT:-5005}
 ACTIONS_PORT=${ACTIONS_PORT:-5055}
 PLATFORM_PORT=${PLATFORM_PORT:-8000}
+RASA_INTERFACE=${RASA_INTERFACE:-127.0.0.1}
+export ACTION_SERVER_HOST=${ACTION_SERVER_HOST:-127.0.0.1} ACTION_SERVER_PORT=$ACTIONS_PORT
+export PLATFORM_HOST=${PLATFORM_HOST:-127.0.0.1}
+RASA_CORS_ORIGINS=${RASA_CORS_ORIGINS:-}  # space- or comma-separated browser origins; empty: no CORS
 MODEL="models/$(cat models/current)"
 LOG_DIR=${LOG_DIR:-logs}
-mkdir -p "$LOG_DIR"
-export PYTHONPATH="$PWD" HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TF_CPP_MIN_LOG_LEVEL=2 RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1
-export PLATFORM_API_URL=${PLATFORM_API_URL:-http://localhost:$PLATFORM_PORT}
-# The action server authenticates to the platform with a bot token; a fresh random one per run unless
-# the deployment provides it (it is never printed).
-export PLATFORM_BOT_API_TOKEN=${PLATFORM_BOT_API_TOKEN:-$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')}
-
 RUN_DIR=${RUN_DIR:-var/run}
-mkdir -p "$RUN_DIR"
-# The action server's port is configurable: Rasa gets an endpoints file pointing at it.
-sed "s#http://localhost:5055/webhook#http://localhost:$ACTIONS_PORT/webhook#" endpoints.yml >"$RUN_DIR/endpoints.yml"
+mkdir -p "$LOG_DIR" "$RUN_DIR"
+export PYTHONPATH="$PWD" HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TF_CPP_MIN_LOG_LEVEL=2 RASA_TELEMETRY_ENABLED=false SQLALCHEMY_SILENCE_UBER_WARNING=1
+export PLATFORM_API_URL=${PLATFORM_API_URL:-http://127.0.0.1:$PLATFORM_PORT}
+export ACTION_SERVER_URL=${ACTION_SERVER_URL:-http://127.0.0.1:$ACTIONS_PORT/webhook}
+
+# Secrets: what the environment provides wins; the rest comes from a local file generated once
+# (random values, mode 0600) and reused on later runs. Values are never printed.
+SECRETS_FILE=${SECRETS_FILE:-var/secrets.env}
+SECRET_VARS=(RASA_AUTH_TOKEN ACTION_SERVER_TOKEN PLATFORM_STAFF_API_TOKEN PLATFORM_BOT_API_TOKEN LOG_ID_SALT)
+mkdir -p "$(dirname "$SECRETS_FILE")"
+( umask 077; touch "$SECRETS_FILE" )
+chmod 600 "$SECRETS_FILE"
+for name in "${SECRET_VARS[@]}"; do
+  grep -q "^$name=" "$SECRETS_FILE" ||
+    echo "$name=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')" >>"$SECRETS_FILE"
+done
+while IFS='=' read -r name value; do
+  [[ -z $name || $name == \#* ]] && continue
+  [[ -n ${!name:-} ]] || export "$name=$value"
+done <"$SECRETS_FILE"
+echo "==> [run] local secrets (Rasa and action-server tokens, platform staff and bot tokens): $SECRETS_FILE"
+python3 - "${SECRET_VARS[@]}" <<'PY' || exit 1
+import os, sys
+from common.secret_rules import secret_problem
+problems = [f"{name} {secret_problem(os.environ.get(name))}" for name in sys.argv[1:] if secret_problem(os.environ.get(name))]
+if problems:
+    sys.exit("==> [run] refusing to start: " + "; ".join(problems))
+PY
+
+cors_args=()
+for origin in ${RASA_CORS_ORIGINS//,/ }; do
+  [[ $origin == "*" ]] && { echo "==> [run] refusing to start: RASA_CORS_ORIGINS must list origins, not *"; exit 1; }
+  cors_args+=("$origin")
+done
+(( ${#cors_args[@]} )) && cors_args=(--cors "${cors_args[@]}")
 
 pids=()
 stop_all() {
@@ -37,9 +69,9 @@ start() {  # name, log file, command...
   pids+=($!)
 }
 
-wait_for() {  # name, url, seconds
-  local name=$1 url=$2 limit=$3 waited=0
-  until curl -fsS -o /dev/null "$url"; do
+wait_for() {  # name, url, seconds, [query string kept off the command line and out of the output]
+  local name=$1 url=$2 limit=$3 query=${4:-} waited=0
+  until curl -fsS -o /dev/null -K - <<<"url = \"$url${query:+?$query}\"" 2>/dev/null; do
     sleep 1; waited=$((waited + 1))
     for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null || { echo "==> [run] a server exited; see $LOG_DIR/"; exit 1; }; done
     if (( waited >= limit )); then echo "==> [run] $name did not answer within ${limit}s"; exit 1; fi
@@ -47,18 +79,21 @@ wait_for() {  # name, url, seconds
   echo "==> [run] $name ready: $url"
 }
 
-start "platform API" "$LOG_DIR/platform.log" .venv/app/bin/uvicorn server:app --host 127.0.0.1 --port "$PLATFORM_PORT"
-start "action server" "$LOG_DIR/actions.log" .venv/app/bin/python -m rasa_sdk --actions actions --port "$ACTIONS_PORT"
-start "Rasa" "$LOG_DIR/rasa.log" .venv/rasa/bin/rasa run --enable-api --cors "*" --model "$MODEL" \
-  --endpoints "$RUN_DIR/endpoints.yml" --credentials credentials.yml --port "$RASA_PORT"
+start "platform API" "$LOG_DIR/platform.log" .venv/app/bin/uvicorn server:app \
+  --host "$PLATFORM_HOST" --port "$PLATFORM_PORT" --no-access-log
+start "action server" "$LOG_DIR/actions.log" .venv/app/bin/python -m actions.server
+start "Rasa" "$LOG_DIR/rasa.log" .venv/rasa/bin/rasa run --enable-api --auth-token "$RASA_AUTH_TOKEN" \
+  ${cors_args[@]+"${cors_args[@]}"} --interface "$RASA_INTERFACE" --port "$RASA_PORT" --model "$MODEL" \
+  --endpoints endpoints.yml --credentials credentials.yml --logging-config-file bot/logging.yml
 
 wait_for "platform API" "http://127.0.0.1:$PLATFORM_PORT/api/health" 120
 wait_for "action server" "http://127.0.0.1:$ACTIONS_PORT/health" 120
-wait_for "Rasa" "http://127.0.0.1:$RASA_PORT/status" 300
+wait_for "Rasa" "http://127.0.0.1:$RASA_PORT/status" 300 "token=$RASA_AUTH_TOKEN"
 cat <<TXT
 ==> [run] all up. Try:
     curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"me","message":"你好"}'
     Platform API docs: http://localhost:$PLATFORM_PORT/docs    Ctrl-C stops everything.
+    Rasa's HTTP API (trackers, /model/parse) needs ?token=\$RASA_AUTH_TOKEN from $SECRETS_FILE.
 TXT
 wait -n "${pids[@]}"
 echo "==> [run] a server exited; see $LOG_DIR/"

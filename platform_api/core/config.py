@@ -2,7 +2,9 @@
 
 Every variable carries the ``PLATFORM_`` prefix, e.g. ``PLATFORM_DATABASE_URL`` or
 ``PLATFORM_STAFF_API_TOKEN``. Secrets are :class:`~pydantic.SecretStr`, so they never show up
-in ``repr()`` or logs.
+in ``repr()`` or logs. The two API tokens have no default: a process without them, or with a
+placeholder or short one, refuses to start in every environment (``make run`` generates local
+ones into ``var/secrets.env``).
 """
 
 from __future__ import annotations
@@ -11,12 +13,18 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from limits import parse as parse_rate_limit
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from common.secret_rules import require_secret
 
 REPO_ROOT: Path = Path(__file__).resolve().parents[2]
 DEFAULT_DB_PATH: Path = REPO_ROOT / "var" / "platform.db"
-PLACEHOLDER_SECRET = "changeme"
+SECRET_FIELDS: dict[str, str] = {
+    "staff_api_token": "PLATFORM_STAFF_API_TOKEN",
+    "bot_api_token": "PLATFORM_BOT_API_TOKEN",
+}
 
 Environment = Literal["local", "ci", "production"]
 
@@ -35,6 +43,7 @@ class Settings(BaseSettings):
         env_file=".env",
         env_file_encoding="utf-8",
         extra="ignore",
+        hide_input_in_errors=True,  # errors must never echo a secret
     )
 
     environment: Environment = "local"
@@ -44,10 +53,15 @@ class Settings(BaseSettings):
     database_url: str = Field(default_factory=_default_database_url)
     cors_origins: Annotated[list[str], NoDecode] = []
     """Allowed browser origins; comma-separated in the environment."""
-    staff_api_token: SecretStr = SecretStr(PLACEHOLDER_SECRET)
-    """Bearer token of the staff console. Must be changed in production."""
-    bot_api_token: SecretStr = SecretStr(PLACEHOLDER_SECRET)
-    """Bearer token the action server sends when it files escalations. Must be changed in production."""
+    staff_api_token: SecretStr
+    """Bearer token of the staff console (required, at least 16 characters)."""
+    bot_api_token: SecretStr
+    """Bearer token the action server sends when it files escalations (required, as above)."""
+    public_rate_limit: str = "60/minute"
+    """Budget of each client address on the public routes (``limits`` notation)."""
+    rate_limit_storage_uri: str = "memory://"
+    """Where the counters live; ``redis://host:6379`` to share them between instances."""
+    rate_limit_enabled: bool = True
     kb_index_dir: Path | None = None
     """Directory of the built knowledge-base index, if not the knowledge base's default."""
 
@@ -58,20 +72,42 @@ class Settings(BaseSettings):
             return [origin.strip() for origin in value.split(",") if origin.strip()]
         return value
 
+    @field_validator("public_rate_limit")
+    @classmethod
+    def _valid_rate_limit(cls, value: str) -> str:
+        parse_rate_limit(value)  # ValueError names the problem
+        return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _require_secrets(cls, data: object) -> object:
+        """Name the variable of a missing secret (pydantic alone would say "Field required")."""
+        if isinstance(data, dict):
+            for name, env in SECRET_FIELDS.items():
+                value = data.get(name)
+                if value is None or value == "":
+                    require_secret(env, None)
+        return data
+
     @model_validator(mode="after")
-    def _enforce_non_default_secrets(self) -> Settings:
-        if self.environment == "production":
-            for name, secret in (("STAFF", self.staff_api_token), ("BOT", self.bot_api_token)):
-                token = secret.get_secret_value()
-                if not token or token == PLACEHOLDER_SECRET:
-                    raise ValueError(
-                        f"PLATFORM_{name}_API_TOKEN is unset or the placeholder "
-                        f"{PLACEHOLDER_SECRET!r}; set a real secret for production"
-                    )
+    def _refuse_weak_secrets(self) -> Settings:
+        """No placeholder or short secret, in any environment."""
+        for name, env in SECRET_FIELDS.items():
+            require_secret(env, getattr(self, name).get_secret_value())
         return self
+
+
+def settings_error_message(error: ValidationError) -> str:
+    """One readable line per configuration problem (no input values, so no secrets)."""
+    lines = []
+    for item in error.errors(include_input=False, include_url=False):
+        location = ".".join(str(part) for part in item["loc"])
+        message = str(item["msg"]).removeprefix("Value error, ")
+        lines.append(f"{location}: {message}" if location else message)
+    return "invalid platform configuration:\n  " + "\n  ".join(lines)
 
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The process-wide settings, read once (FastAPI dependency as well)."""
-    return Settings()
+    return Settings()  # type: ignore[call-arg]  # secrets come from the environment

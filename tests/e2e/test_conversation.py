@@ -39,6 +39,7 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "RUN_DIR": str(var),
         "PLATFORM_DATABASE_URL": f"sqlite:///{var}/platform.db",
         "PLATFORM_STAFF_API_TOKEN": STAFF_TOKEN,
+        "SECRETS_FILE": str(var / "secrets.env"),  # the other secrets: generated for this run
     }
     process = subprocess.Popen(
         ["bash", "scripts/run_all.sh"], cwd=ROOT, env=env, start_new_session=True,

@@ -104,6 +104,8 @@ def test_kb_routes_answer_503_when_module_missing(
             _env_file=None,  # type: ignore[call-arg]
             environment="ci",
             database_url=f"sqlite:///{tmp_path / 'p.db'}",
+            staff_api_token="test-staff-token-7f3a",
+            bot_api_token="test-bot-token-91c2",
         )
     )
     assert get_kb_retriever not in app.dependency_overrides

@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import importlib
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
 from fastapi.testclient import TestClient
+
+from platform_api.core.config import get_settings
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_main_cors_allows_configured_origin(client: TestClient) -> None:
@@ -35,11 +45,25 @@ def test_main_wrong_method_is_json_405(client: TestClient) -> None:
     assert "detail" in response.json()
 
 
-def test_main_module_app_is_importable() -> None:
-    import server
-    from platform_api.main import app
+def _import_server(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> ModuleType:
+    """``server`` imported afresh with the environment as it is now."""
+    monkeypatch.chdir(tmp_path)  # no developer .env
+    monkeypatch.setenv("PLATFORM_DATABASE_URL", f"sqlite:///{tmp_path / 'p.db'}")
+    monkeypatch.delitem(sys.modules, "server", raising=False)
+    get_settings.cache_clear()
+    monkeypatch.setattr(sys, "path", [str(ROOT), *sys.path])
+    try:
+        return importlib.import_module("server")
+    finally:
+        get_settings.cache_clear()
 
-    assert server.app is app
+
+def test_main_module_app_is_importable(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("PLATFORM_STAFF_API_TOKEN", "server-test-staff-token")
+    monkeypatch.setenv("PLATFORM_BOT_API_TOKEN", "server-test-bot-token-1")
+
+    app = _import_server(monkeypatch, tmp_path).app
+
     assert set(app.openapi()["paths"]) == {
         "/api/health",
         "/api/health/ready",
@@ -50,3 +74,23 @@ def test_main_module_app_is_importable() -> None:
         "/api/kb/resolve",
         "/api/kb/upcoming-events",
     }
+
+
+@pytest.mark.security
+@pytest.mark.parametrize("token", [None, "changeme"])
+def test_main_server_refuses_to_start_without_real_secrets(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, token: str | None
+) -> None:
+    monkeypatch.setenv("PLATFORM_BOT_API_TOKEN", "server-test-bot-token-1")
+    if token is None:
+        monkeypatch.delenv("PLATFORM_STAFF_API_TOKEN", raising=False)
+    else:
+        monkeypatch.setenv("PLATFORM_STAFF_API_TOKEN", token)
+
+    with pytest.raises(SystemExit) as raised:
+        _import_server(monkeypatch, tmp_path)
+
+    message = str(raised.value.code)
+    assert message.startswith("invalid platform configuration")
+    assert "PLATFORM_STAFF_API_TOKEN" in message
+    assert "server-test-bot-token-1" not in message

@@ -204,7 +204,10 @@ def test_escalation_request_log_has_no_token_or_query(
         client.get("/api/escalations", params={"status": "open"}, headers=staff_headers)
 
     lines = [r.getMessage() for r in caplog.records if r.name == "platform_api"]
-    assert any(line.startswith("GET /api/escalations 200 ") for line in lines), lines
+    assert any(
+        line.startswith("event=http.request method=GET path=/api/escalations status=200 ")
+        for line in lines
+    ), lines
     assert not any("test-staff-token" in line or "status=open" in line for line in lines)
 
 
