@@ -55,3 +55,8 @@ def test_every_intent_is_handled_by_a_rule() -> None:
     rules = yaml.safe_load((ROOT / "bot" / "data" / "rules.yml").read_text("utf-8"))["rules"]
     handled = {step["intent"] for rule in rules for step in rule["steps"] if "intent" in step}
     assert INVENTORY | {"nlu_fallback"} <= handled
+
+
+def test_the_language_slot_takes_exactly_the_supported_languages_and_und(domain: Domain) -> None:
+    slot = next(s for s in domain.slots if s.name == "language")
+    assert [v for v in slot.values if v != "__other__"] == [*SUPPORTED_LANGUAGES, "und"]  # type: ignore[attr-defined]

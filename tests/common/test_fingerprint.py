@@ -18,7 +18,10 @@ def make_tree(root: Path) -> None:
 
 def test_files_under_lists_sorted_files_and_skips_pycache(tmp_path: Path) -> None:
     make_tree(tmp_path)
-    assert files_under(tmp_path / "data") == [tmp_path / "data" / "a.yml", tmp_path / "data" / "sub" / "b.yml"]
+    assert files_under(tmp_path / "data") == [
+        tmp_path / "data" / "a.yml",
+        tmp_path / "data" / "sub" / "b.yml",
+    ]
     assert files_under(tmp_path / "config.yml") == [tmp_path / "config.yml"]
 
 
