@@ -15,6 +15,7 @@ from actions.clients.platform_api import (
     get_platform_api_client,
 )
 from actions.knowledge import session_language
+from common.logsafe import event, pseudonym
 
 logger = logging.getLogger(__name__)
 
@@ -43,8 +44,20 @@ class ActionHumanHandoff(Action):
                 reason="human_handoff",
                 last_user_message=tracker.latest_message.get("text") or "",
             )
-            logger.info("escalation %s filed for a handoff request", reference)
+            logger.info(
+                event(
+                    "handoff.escalation_filed",
+                    reference=reference,
+                    conversation=pseudonym(tracker.sender_id),
+                )
+            )
         except PlatformApiError as error:
-            logger.warning("could not file the escalation: %s", error)
+            logger.warning(
+                event(
+                    "handoff.escalation_failed",
+                    status=error.status_code or "-",
+                    conversation=pseudonym(tracker.sender_id),
+                )
+            )
         dispatcher.utter_message(response="utter_human_handoff")
         return []

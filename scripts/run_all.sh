@@ -21,32 +21,13 @@ export PYTHONPATH="$PWD" HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TF_CPP_MIN_LOG_
 export PLATFORM_API_URL=${PLATFORM_API_URL:-http://127.0.0.1:$PLATFORM_PORT}
 export ACTION_SERVER_URL=${ACTION_SERVER_URL:-http://127.0.0.1:$ACTIONS_PORT/webhook}
 
-# Secrets: what the environment provides wins; the rest comes from a local file generated once
-# (random values, mode 0600) and reused on later runs. Values are never printed.
-SECRETS_FILE=${SECRETS_FILE:-var/secrets.env}
-SECRET_VARS=(RASA_AUTH_TOKEN ACTION_SERVER_TOKEN PLATFORM_STAFF_API_TOKEN PLATFORM_BOT_API_TOKEN LOG_ID_SALT)
-mkdir -p "$(dirname "$SECRETS_FILE")"
-( umask 077; touch "$SECRETS_FILE" )
-chmod 600 "$SECRETS_FILE"
-for name in "${SECRET_VARS[@]}"; do
-  grep -q "^$name=" "$SECRETS_FILE" ||
-    echo "$name=$(python3 -c 'import secrets; print(secrets.token_urlsafe(32))')" >>"$SECRETS_FILE"
-done
-while IFS='=' read -r name value; do
-  [[ -z $name || $name == \#* ]] && continue
-  [[ -n ${!name:-} ]] || export "$name=$value"
-done <"$SECRETS_FILE"
-echo "==> [run] local secrets (Rasa and action-server tokens, platform staff and bot tokens): $SECRETS_FILE"
-python3 - "${SECRET_VARS[@]}" <<'PY' || exit 1
-import os, sys
-from common.secret_rules import secret_problem
-problems = [f"{name} {secret_problem(os.environ.get(name))}" for name in sys.argv[1:] if secret_problem(os.environ.get(name))]
-if problems:
-    sys.exit("==> [run] refusing to start: " + "; ".join(problems))
-PY
+# Secrets: the environment wins; the rest come from a local file generated once (never printed).
+source scripts/local_secrets.sh
+load_local_secrets "${SECRETS_FILE:-var/secrets.env}"
 
 cors_args=()
-for origin in ${RASA_CORS_ORIGINS//,/ }; do
+IFS=', ' read -ra origins <<<"$RASA_CORS_ORIGINS"
+for origin in ${origins[@]+"${origins[@]}"}; do
   [[ $origin == "*" ]] && { echo "==> [run] refusing to start: RASA_CORS_ORIGINS must list origins, not *"; exit 1; }
   cors_args+=("$origin")
 done
