@@ -102,7 +102,11 @@ def render_answer(entry: Entry, topic: Topic, lang: str, *, today: dt.date | Non
 def render_upcoming_event(entry: Entry, projected: dt.date, lang: str) -> str:
     """An upcoming event (see :mod:`knowledge_base.seasonal`): the usual date, then its information."""
     t = templates(lang if lang in SUPPORTED_LANGUAGES else FALLBACK_LANGUAGE)
-    return t["upcoming_event"].format(date=projected.isoformat()) + "\n" + render_answer(entry, "info", lang)
+    return (
+        t["upcoming_event"].format(date=projected.isoformat())
+        + "\n"
+        + render_answer(entry, "info", lang)
+    )
 
 
 def _not_confirmed(ctx: _Ctx, topic: str) -> str:
@@ -127,8 +131,17 @@ def _source_line(ctx: _Ctx, fact: Fact[Any]) -> str:
 def _entry_source(entry: Entry) -> tuple[Any, dt.date | None]:
     if entry.sources:
         return entry.sources[0], entry.last_verified
-    for name in ("details", "ticket", "opening_hours", "address", "phone", "reservation",
-                 "transport", "coordinates", "event_dates"):
+    for name in (
+        "details",
+        "ticket",
+        "opening_hours",
+        "address",
+        "phone",
+        "reservation",
+        "transport",
+        "coordinates",
+        "event_dates",
+    ):
         fact = getattr(entry, name)
         if fact.source is not None:
             return fact.source, fact.last_verified or entry.last_verified
@@ -136,6 +149,7 @@ def _entry_source(entry: Entry) -> tuple[Any, dt.date | None]:
 
 
 # ---------- topics ----------
+
 
 def _ticket(ctx: _Ctx, fact: Fact[Ticket]) -> list[str] | None:
     ticket = fact.value
@@ -167,7 +181,9 @@ def _ticket(ctx: _Ctx, fact: Fact[Ticket]) -> list[str] | None:
     return lines
 
 
-def _price_label(ctx: _Ctx, price: Any, ranges: dict[str, tuple[tuple[int, int], tuple[int, int]]]) -> str:
+def _price_label(
+    ctx: _Ctx, price: Any, ranges: dict[str, tuple[tuple[int, int], tuple[int, int]]]
+) -> str:
     t = ctx.t
     if ctx.lang == "zh" and price.label and price.label.zh:
         return price.label.zh
@@ -218,7 +234,9 @@ def _in_range(day: dt.date, start: tuple[int, int], end: tuple[int, int]) -> boo
     return start <= key <= end if start <= end else key >= start or key <= end
 
 
-def season_on(day: dt.date, ranges: dict[str, tuple[tuple[int, int], tuple[int, int]]]) -> str | None:
+def season_on(
+    day: dt.date, ranges: dict[str, tuple[tuple[int, int], tuple[int, int]]]
+) -> str | None:
     """'peak' / 'off_peak' for ``day`` when the ranges say so, else None."""
     for season, (start, end) in ranges.items():
         if _in_range(day, start, end):
@@ -242,16 +260,22 @@ def _hours(ctx: _Ctx, fact: Fact[list[OpeningPeriod]]) -> list[str] | None:
             start, end = _md(period.from_date), _md(period.to_date)
             dates = t["date_range"].format(start=ctx.month_day(*start), end=ctx.month_day(*end))
         line = t["hours_line"].format(
-            season=t["seasons"][period.season], dates=dates, opens=period.opens, closes=period.closes
+            season=t["seasons"][period.season],
+            dates=dates,
+            opens=period.opens,
+            closes=period.closes,
         )
         if period.last_entry:
             line += t["last_entry"].format(time=period.last_entry)
         if period.closed_weekdays:
             days = t["list_sep"].join(t["weekdays"][d] for d in period.closed_weekdays)
             line += t["closed_on"].format(days=days)
-        if period.from_date and period.to_date and _in_range(
-            ctx.today, _md(period.from_date), _md(period.to_date)
-        ) and len(periods) > 1:
+        if (
+            period.from_date
+            and period.to_date
+            and _in_range(ctx.today, _md(period.from_date), _md(period.to_date))
+            and len(periods) > 1
+        ):
             line += t["today"].format(date=ctx.today.isoformat())
         lines.append(line)
     return lines

@@ -65,10 +65,14 @@ def entry_passages(entry: Entry) -> list[tuple[str, str, str]]:
         out.append(("tips", "en", f"{en}: {entry.tips.en}"))
     place = [p for p in (entry.city, entry.county) if p]
     tags = " ".join(t.replace("_", " ") for t in entry.tags)
-    out.append((
-        "tags", "en",
-        f"{en}: {entry.type.replace('_', ' ')}; {tags}; " + ", ".join(p.en or "" for p in place),
-    ))
+    out.append(
+        (
+            "tags",
+            "en",
+            f"{en}: {entry.type.replace('_', ' ')}; {tags}; "
+            + ", ".join(p.en or "" for p in place),
+        )
+    )
     for fact_name, (label_zh, label_en) in _TOPIC_LABELS.items():
         fact = getattr(entry, fact_name)
         value = fact.value
@@ -132,14 +136,19 @@ def build_index(
 def _prune(root: Path, keep: int) -> None:
     """Delete all but the newest ``keep`` version directories (never the current one)."""
     current = (root / CURRENT).resolve()
-    versions = sorted(p for p in root.iterdir() if p.is_dir() and not p.is_symlink()
-                      and (p / "manifest.json").exists())
+    versions = sorted(
+        p
+        for p in root.iterdir()
+        if p.is_dir() and not p.is_symlink() and (p / "manifest.json").exists()
+    )
     for old in versions[:-keep]:
         if old.resolve() != current:
             shutil.rmtree(old, ignore_errors=True)
 
 
-def check(encoder_model_id: str, entries_dir: Path = DEFAULT_ENTRIES_DIR, root: Path = KB_ROOT) -> str:
+def check(
+    encoder_model_id: str, entries_dir: Path = DEFAULT_ENTRIES_DIR, root: Path = KB_ROOT
+) -> str:
     """'' when up to date, else why not."""
     try:
         manifest = read_manifest(root / CURRENT)

@@ -20,14 +20,22 @@ import numpy as np
 
 QK = 32
 _LAYER_NAMES = {
-    "q.w": "attention.self.query.weight", "q.b": "attention.self.query.bias",
-    "k.w": "attention.self.key.weight", "k.b": "attention.self.key.bias",
-    "v.w": "attention.self.value.weight", "v.b": "attention.self.value.bias",
-    "ao.w": "attention.output.dense.weight", "ao.b": "attention.output.dense.bias",
-    "aln.w": "attention.output.LayerNorm.weight", "aln.b": "attention.output.LayerNorm.bias",
-    "fi.w": "intermediate.dense.weight", "fi.b": "intermediate.dense.bias",
-    "fo.w": "output.dense.weight", "fo.b": "output.dense.bias",
-    "oln.w": "output.LayerNorm.weight", "oln.b": "output.LayerNorm.bias",
+    "q.w": "attention.self.query.weight",
+    "q.b": "attention.self.query.bias",
+    "k.w": "attention.self.key.weight",
+    "k.b": "attention.self.key.bias",
+    "v.w": "attention.self.value.weight",
+    "v.b": "attention.self.value.bias",
+    "ao.w": "attention.output.dense.weight",
+    "ao.b": "attention.output.dense.bias",
+    "aln.w": "attention.output.LayerNorm.weight",
+    "aln.b": "attention.output.LayerNorm.bias",
+    "fi.w": "intermediate.dense.weight",
+    "fi.b": "intermediate.dense.bias",
+    "fo.w": "output.dense.weight",
+    "fo.b": "output.dense.bias",
+    "oln.w": "output.LayerNorm.weight",
+    "oln.b": "output.LayerNorm.bias",
 }
 _EMB_NAMES = {
     "emb.word": "embeddings.word_embeddings.weight",
@@ -115,15 +123,24 @@ def read_e5s1(path: Path) -> E5S1:
             tensors[name] = dequantise_q4_0(raw, n)
         else:
             raise ValueError(f"tensor {name}: unknown dtype {dtype}")
-    return E5S1(hidden, layers, heads, ffn, vocab, max_pos, type_vocab, eps, pieces, scores, tensors)
+    return E5S1(
+        hidden, layers, heads, ffn, vocab, max_pos, type_vocab, eps, pieces, scores, tensors
+    )
 
 
 def bert_state_dict(model: E5S1) -> dict[str, np.ndarray]:
     """HF ``BertModel`` parameter names and shapes ([out, in] for linear layers)."""
     h, f = model.hidden, model.ffn
     shapes = {
-        "emb.word": (model.vocab, h), "emb.pos": (model.max_pos, h), "emb.type": (model.type_vocab, h),
-        "q.w": (h, h), "k.w": (h, h), "v.w": (h, h), "ao.w": (h, h), "fi.w": (f, h), "fo.w": (h, f),
+        "emb.word": (model.vocab, h),
+        "emb.pos": (model.max_pos, h),
+        "emb.type": (model.type_vocab, h),
+        "q.w": (h, h),
+        "k.w": (h, h),
+        "v.w": (h, h),
+        "ao.w": (h, h),
+        "fi.w": (f, h),
+        "fo.w": (h, f),
     }
     out: dict[str, np.ndarray] = {}
     for name, values in model.tensors.items():
@@ -133,7 +150,9 @@ def bert_state_dict(model: E5S1) -> dict[str, np.ndarray]:
             layer, short = name[1:].split(".", 1)
             key = f"encoder.layer.{int(layer)}.{_LAYER_NAMES[short]}"
         shape = shapes.get(short)
-        out[key] = np.ascontiguousarray(values.reshape(shape) if shape else values, dtype=np.float32)
+        out[key] = np.ascontiguousarray(
+            values.reshape(shape) if shape else values, dtype=np.float32
+        )
     return out
 
 
@@ -148,17 +167,20 @@ def xlmr_sentencepiece(model: E5S1) -> bytes:
     proto = pb.ModelProto()
     proto.ParseFromString(_nmt_nfkc_template())
     del proto.pieces[:]
-    specials = [("<unk>", 0.0, pb.ModelProto.SentencePiece.UNKNOWN),
-                ("<s>", 0.0, pb.ModelProto.SentencePiece.CONTROL),
-                ("</s>", 0.0, pb.ModelProto.SentencePiece.CONTROL)]
+    specials = [
+        ("<unk>", 0.0, pb.ModelProto.SentencePiece.UNKNOWN),
+        ("<s>", 0.0, pb.ModelProto.SentencePiece.CONTROL),
+        ("</s>", 0.0, pb.ModelProto.SentencePiece.CONTROL),
+    ]
     for piece, score, kind in specials:
         proto.pieces.add(piece=piece, score=score, type=kind)
     for hf_id in range(4, len(model.pieces)):
         piece = model.pieces[hf_id]
         if piece == "<mask>":
             continue
-        proto.pieces.add(piece=piece, score=float(model.scores[hf_id]),
-                         type=pb.ModelProto.SentencePiece.NORMAL)
+        proto.pieces.add(
+            piece=piece, score=float(model.scores[hf_id]), type=pb.ModelProto.SentencePiece.NORMAL
+        )
     spec = proto.trainer_spec
     spec.model_type = pb.TrainerSpec.UNIGRAM
     spec.vocab_size = len(proto.pieces)
@@ -171,12 +193,22 @@ def _nmt_nfkc_template() -> bytes:
 
     with tempfile.TemporaryDirectory() as tmp:
         corpus = Path(tmp) / "corpus.txt"
-        corpus.write_text("\n".join(["Sichuan 四川 panda 熊猫 ｆｕｌｌｗｉｄｔｈ"] * 50), encoding="utf-8")
+        corpus.write_text(
+            "\n".join(["Sichuan 四川 panda 熊猫 ｆｕｌｌｗｉｄｔｈ"] * 50), encoding="utf-8"
+        )
         spm.SentencePieceTrainer.train(
-            input=str(corpus), model_prefix=str(Path(tmp) / "t"), vocab_size=24,
+            input=str(corpus),
+            model_prefix=str(Path(tmp) / "t"),
+            vocab_size=24,
             hard_vocab_limit=False,
-            model_type="unigram", normalization_rule_name="nmt_nfkc", character_coverage=1.0,
-            unk_id=0, bos_id=1, eos_id=2, pad_id=-1, minloglevel=2,
+            model_type="unigram",
+            normalization_rule_name="nmt_nfkc",
+            character_coverage=1.0,
+            unk_id=0,
+            bos_id=1,
+            eos_id=2,
+            pad_id=-1,
+            minloglevel=2,
         )
         return (Path(tmp) / "t.model").read_bytes()
 
@@ -184,9 +216,15 @@ def _nmt_nfkc_template() -> bytes:
 def write_tokenizer_files(out: Path, max_length: int = 512) -> None:
     """tokenizer_config.json + special_tokens_map.json for an XLM-R tokenizer."""
     config = {
-        "tokenizer_class": "XLMRobertaTokenizer", "model_max_length": max_length,
-        "bos_token": "<s>", "eos_token": "</s>", "sep_token": "</s>", "cls_token": "<s>",
-        "unk_token": "<unk>", "pad_token": "<pad>", "mask_token": "<mask>",
+        "tokenizer_class": "XLMRobertaTokenizer",
+        "model_max_length": max_length,
+        "bos_token": "<s>",
+        "eos_token": "</s>",
+        "sep_token": "</s>",
+        "cls_token": "<s>",
+        "unk_token": "<unk>",
+        "pad_token": "<pad>",
+        "mask_token": "<mask>",
     }
     (out / "tokenizer_config.json").write_text(json.dumps(config, indent=2), encoding="utf-8")
 
@@ -199,12 +237,20 @@ def convert(out: Path, source: Path | None = None) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     save_file(bert_state_dict(model), str(out / "model.safetensors"))
     config = {
-        "architectures": ["BertModel"], "model_type": "bert", "hidden_size": model.hidden,
-        "num_hidden_layers": model.layers, "num_attention_heads": model.heads,
-        "intermediate_size": model.ffn, "vocab_size": model.vocab,
-        "max_position_embeddings": model.max_pos, "type_vocab_size": model.type_vocab,
-        "layer_norm_eps": model.eps, "hidden_act": "gelu", "pad_token_id": 1,
-        "hidden_dropout_prob": 0.0, "attention_probs_dropout_prob": 0.0,
+        "architectures": ["BertModel"],
+        "model_type": "bert",
+        "hidden_size": model.hidden,
+        "num_hidden_layers": model.layers,
+        "num_attention_heads": model.heads,
+        "intermediate_size": model.ffn,
+        "vocab_size": model.vocab,
+        "max_position_embeddings": model.max_pos,
+        "type_vocab_size": model.type_vocab,
+        "layer_norm_eps": model.eps,
+        "hidden_act": "gelu",
+        "pad_token_id": 1,
+        "hidden_dropout_prob": 0.0,
+        "attention_probs_dropout_prob": 0.0,
         "position_embedding_type": "absolute",
     }
     (out / "sentencepiece.bpe.model").write_bytes(xlmr_sentencepiece(model))

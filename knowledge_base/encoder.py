@@ -134,7 +134,10 @@ class E5TransformersEncoder:
             for start in range(0, len(texts), self._batch_size):
                 batch = [prefix + t for t in texts[start : start + self._batch_size]]
                 enc = tokenizer(  # type: ignore[operator]
-                    batch, padding=True, truncation=True, max_length=self._max_length,
+                    batch,
+                    padding=True,
+                    truncation=True,
+                    max_length=self._max_length,
                     return_tensors="pt",
                 )
                 hidden = model(**enc).last_hidden_state  # type: ignore[operator]

@@ -77,8 +77,11 @@ def _metrics(rows: Iterable[tuple[Question, list[str]]]) -> dict[str, Any]:
             rr += 1 / (ids.index(q.expected) + 1)
     n = max(answerable, 1)
     return {
-        "n": answerable, "top1": round(top1 / n, 3), "top5": round(top5 / n, 3),
-        "mrr": round(rr / n, 3), "unrelated": unrelated,
+        "n": answerable,
+        "top1": round(top1 / n, 3),
+        "top5": round(top5 / n, 3),
+        "mrr": round(rr / n, 3),
+        "unrelated": unrelated,
         "rejected": round(rejected / unrelated, 3) if unrelated else None,
         "accuracy": round(correct / max(answerable + unrelated, 1), 3),
     }
@@ -93,10 +96,12 @@ def calibrate(
     evaluated with numpy.
     """
     fused = [retriever.fuse(s, 1) for s in signals]
-    top_right = np.array([
-        q.expected is not None and bool(f) and f[0].entry_id == q.expected
-        for q, f in zip(questions, fused, strict=True)
-    ])
+    top_right = np.array(
+        [
+            q.expected is not None and bool(f) and f[0].entry_id == q.expected
+            for q, f in zip(questions, fused, strict=True)
+        ]
+    )
     unrelated = np.array([q.expected is None for q in questions])
     weight = np.where(unrelated, UNRELATED_WEIGHT, 1.0)
     ev = [evidence(s) for s in signals]
@@ -105,9 +110,21 @@ def calibrate(
     cov = np.array([e.coverage for e in ev])
     comb = np.array([e.combined for e in ev])
     off = DISABLED
-    d_grid = [off] if retriever.mode == "lexical" else list(np.round(np.arange(0.0, 1.0, 0.01), 2)) + [off]
-    c_grid = [off] if retriever.mode == "dense" else list(np.round(np.arange(0.2, 1.01, 0.05), 2)) + [off]
-    m_grid = [off] if retriever.mode != "hybrid" else list(np.round(np.arange(0.3, 1.8, 0.02), 2)) + [off]
+    d_grid = (
+        [off]
+        if retriever.mode == "lexical"
+        else list(np.round(np.arange(0.0, 1.0, 0.01), 2)) + [off]
+    )
+    c_grid = (
+        [off]
+        if retriever.mode == "dense"
+        else list(np.round(np.arange(0.2, 1.01, 0.05), 2)) + [off]
+    )
+    m_grid = (
+        [off]
+        if retriever.mode != "hybrid"
+        else list(np.round(np.arange(0.3, 1.8, 0.02), 2)) + [off]
+    )
     best: tuple[float, ...] | None = None
     for c in c_grid:
         for m in m_grid:
@@ -140,7 +157,9 @@ def cross_validate(
     return score(questions, results)["all"]
 
 
-def evaluate(encoders: Sequence[str], do_calibrate: bool, questions_path: Path = QUESTIONS) -> dict[str, Any]:
+def evaluate(
+    encoders: Sequence[str], do_calibrate: bool, questions_path: Path = QUESTIONS
+) -> dict[str, Any]:
     """Run every encoder x mode; returns the report."""
     questions = load_questions(questions_path)
     entries = load_entries(DEFAULT_ENTRIES_DIR)
@@ -169,7 +188,8 @@ def evaluate(encoders: Sequence[str], do_calibrate: bool, questions_path: Path =
                 "misses": [
                     {"text": q.text, "expected": q.expected, "got": [h.entry_id for h in r[:3]]}
                     for q, r in zip(questions, results, strict=True)
-                    if (q.expected is None and r) or (q.expected is not None and (not r or r[0].entry_id != q.expected))
+                    if (q.expected is None and r)
+                    or (q.expected is not None and (not r or r[0].entry_id != q.expected))
                 ],
             }
     return report
@@ -188,10 +208,15 @@ def print_report(report: dict[str, Any]) -> None:
         print("reject" + "".join(f"{m[lang]['rejected'] or 0:>8.3f}" for lang in langs))
         if run.get("cross_validated"):
             cv = run["cross_validated"]
-            print(f"  5-fold cross-validated thresholds: top1={cv['top1']} top5={cv['top5']} "
-                  f"rejected={cv['rejected']} accuracy={cv['accuracy']}")
+            print(
+                f"  5-fold cross-validated thresholds: top1={cv['top1']} top5={cv['top5']} "
+                f"rejected={cv['rejected']} accuracy={cv['accuracy']}"
+            )
         kinds = {k: v for k, v in m.items() if k.startswith("kind:")}
-        print("  by kind: " + ", ".join(f"{k[5:]} top1={v['top1']}" for k, v in kinds.items() if v["n"]))
+        print(
+            "  by kind: "
+            + ", ".join(f"{k[5:]} top1={v['top1']}" for k, v in kinds.items() if v["n"])
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -200,19 +225,27 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--encoders", nargs="+", default=["use", "e5"])
     parser.add_argument("--calibrate", action="store_true")
     parser.add_argument("--misses", action="store_true", help="print the misses too")
-    parser.add_argument("--questions", type=Path, default=QUESTIONS, help="labelled questions (JSON lines)")
+    parser.add_argument(
+        "--questions", type=Path, default=QUESTIONS, help="labelled questions (JSON lines)"
+    )
     args = parser.parse_args(argv)
     if args.calibrate and args.questions != QUESTIONS:
         parser.error("calibrate only on eval/kb_questions.jsonl; other sets are for measuring")
     report = evaluate(args.encoders, args.calibrate, args.questions)
-    report["questions_file"] = str(args.questions.relative_to(REPO_ROOT) if args.questions.is_absolute() else args.questions)
+    report["questions_file"] = str(
+        args.questions.relative_to(REPO_ROOT) if args.questions.is_absolute() else args.questions
+    )
     print_report(report)
     if args.misses:
         for key, run in report["runs"].items():
             print(f"\n-- misses {key}")
             for miss in run["misses"]:
                 print(f"  {miss}")
-    target = REPORT if args.questions == QUESTIONS else REPORT.with_name(f"kb_eval_{args.questions.stem}.json")
+    target = (
+        REPORT
+        if args.questions == QUESTIONS
+        else REPORT.with_name(f"kb_eval_{args.questions.stem}.json")
+    )
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"\nwrote {target}")

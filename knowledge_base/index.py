@@ -129,9 +129,7 @@ def read_manifest(directory: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def load_index(
-    directory: Path, model_id: str, dimension: int
-) -> tuple[FaissIndex, dict[str, Any]]:
+def load_index(directory: Path, model_id: str, dimension: int) -> tuple[FaissIndex, dict[str, Any]]:
     """Load an index dir, refusing one built by a different encoder."""
     import faiss
 

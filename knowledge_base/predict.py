@@ -31,7 +31,11 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
 def hit_json(hit: Hit) -> dict[str, Any]:
     """The output shape of one hit."""
     names = hit.entry.names
-    return {"id": hit.entry_id, "name": {"zh": names.zh, "en": names.en}, "score": round(hit.score, 6)}
+    return {
+        "id": hit.entry_id,
+        "name": {"zh": names.zh, "en": names.en},
+        "score": round(hit.score, 6),
+    }
 
 
 def predict(rows: list[dict[str, Any]], k: int = TOP_K) -> Iterator[dict[str, Any]]:

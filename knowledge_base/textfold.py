@@ -41,7 +41,6 @@ MIN_CJK_LEN = 2
 MIN_LATIN_LEN = 3
 
 
-
 def to_simplified(text: str) -> str:
     """Map the Traditional characters of the table above to Simplified ones."""
     return text.translate(T2S)

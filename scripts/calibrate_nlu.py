@@ -86,7 +86,9 @@ async def observe(agent: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]
                 "gold": row["intent"],
                 "intent": raw.get("name"),
                 "confidence": float(raw.get("confidence") or 0.0),
-                "ranking": [{"name": r["name"], "confidence": float(r["confidence"])} for r in ranking],
+                "ranking": [
+                    {"name": r["name"], "confidence": float(r["confidence"])} for r in ranking
+                ],
                 "similarities": similarities,
             }
         )
@@ -97,7 +99,10 @@ def fallback_rule(intent: dict[str, Any], ranking: list[dict[str, Any]], setting
     """FallbackClassifier's rule: low confidence, or top two closer than the ambiguity threshold."""
     if float(intent.get("confidence") or 0.0) < setting.fallback:
         return FALLBACK_INTENT
-    if len(ranking) >= 2 and ranking[0]["confidence"] - ranking[1]["confidence"] < setting.ambiguity:
+    if (
+        len(ranking) >= 2
+        and ranking[0]["confidence"] - ranking[1]["confidence"] < setting.ambiguity
+    ):
         return FALLBACK_INTENT
     return str(intent["name"])
 
@@ -108,7 +113,12 @@ def decide(s: dict[str, Any], setting: Setting) -> str:
     first = next(iter(setting.weights))
     margin = weighted_margin(s["similarities"], setting.weights)
     decision = gate_decision(
-        s["intent"], s["similarities"][first][0], margin, setting.threshold, setting.reject_margin, setting.override_margin
+        s["intent"],
+        s["similarities"][first][0],
+        margin,
+        setting.threshold,
+        setting.reject_margin,
+        setting.override_margin,
     )
     if decision == REJECT:
         return OUT_OF_SCOPE
@@ -130,16 +140,24 @@ class Observations:
         self.classifier_out_of_scope = np.array([s["intent"] == OUT_OF_SCOPE for s in seen])
         self.in_similarity = np.array([s["similarities"][encoders[0]][0] for s in seen])
         self.margins = {
-            name: np.array([s["similarities"][name][0] - s["similarities"][name][1] for s in seen]) for name in encoders
+            name: np.array([s["similarities"][name][0] - s["similarities"][name][1] for s in seen])
+            for name in encoders
         }
         self.keep_correct, self.keep_confidence, self.keep_gap = self._outcome(
-            seen, [({"name": s["intent"], "confidence": s["confidence"]}, s["ranking"]) for s in seen]
+            seen,
+            [({"name": s["intent"], "confidence": s["confidence"]}, s["ranking"]) for s in seen],
         )
         rescued = []
         for s in seen:
             ranking = in_scope_ranking(s["ranking"])
-            rescued.append((ranking[0], ranking) if ranking else ({"name": s["intent"], "confidence": s["confidence"]}, s["ranking"]))
-        self.override_correct, self.override_confidence, self.override_gap = self._outcome(seen, rescued)
+            rescued.append(
+                (ranking[0], ranking)
+                if ranking
+                else ({"name": s["intent"], "confidence": s["confidence"]}, s["ranking"])
+            )
+        self.override_correct, self.override_confidence, self.override_gap = self._outcome(
+            seen, rescued
+        )
 
     @staticmethod
     def _outcome(
@@ -147,13 +165,22 @@ class Observations:
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Whether the intent is right for an in-scope gold (before fallback), its confidence and the
         gap between the top two of the ranking (infinite with fewer than two)."""
-        correct = np.array([intent["name"] == s["gold"] for s, (intent, _) in zip(seen, outcomes, strict=True)])
+        correct = np.array(
+            [intent["name"] == s["gold"] for s, (intent, _) in zip(seen, outcomes, strict=True)]
+        )
         confidence = np.array([float(intent["confidence"]) for intent, _ in outcomes])
         gap = np.array(
-            [r[0]["confidence"] - r[1]["confidence"] if len(r) >= 2 else np.inf for _, r in outcomes]
+            [
+                r[0]["confidence"] - r[1]["confidence"] if len(r) >= 2 else np.inf
+                for _, r in outcomes
+            ]
         )
         intent_is_oos = np.array([intent["name"] == OUT_OF_SCOPE for intent, _ in outcomes])
-        return np.where(intent_is_oos, False, correct), np.where(intent_is_oos, -1.0, confidence), gap
+        return (
+            np.where(intent_is_oos, False, correct),
+            np.where(intent_is_oos, -1.0, confidence),
+            gap,
+        )
 
     def simulate(self, setting: Setting) -> dict[str, float]:
         """Accuracy and rejection rates of one setting over all observations."""
@@ -183,20 +210,35 @@ def settings(encoders: list[str]) -> list[Setting]:
     """Every combination the sweep tries; the first encoder's weight stays 1."""
     combos = itertools.product(
         itertools.product(EXTRA_ENCODER_WEIGHTS, repeat=len(encoders) - 1),
-        GATES, REJECT_MARGINS, OVERRIDE_MARGINS, FALLBACKS, AMBIGUITIES,
+        GATES,
+        REJECT_MARGINS,
+        OVERRIDE_MARGINS,
+        FALLBACKS,
+        AMBIGUITIES,
     )
     return [
-        Setting(dict(zip(encoders, (1.0, *extra), strict=True)), gate, reject, override, fallback, ambiguity)
+        Setting(
+            dict(zip(encoders, (1.0, *extra), strict=True)),
+            gate,
+            reject,
+            override,
+            fallback,
+            ambiguity,
+        )
         for extra, gate, reject, override, fallback, ambiguity in combos
     ]
 
 
-def sweep(observations: Observations, max_in_scope_rejected: float) -> tuple[Setting, dict[str, float]] | None:
+def sweep(
+    observations: Observations, max_in_scope_rejected: float
+) -> tuple[Setting, dict[str, float]] | None:
     """The best setting (by accuracy) within the in-scope rejection budget."""
     best: tuple[Setting, dict[str, float]] | None = None
     for setting in settings(observations.encoders):
         result = observations.simulate(setting)
-        if result["in_scope_rejected"] <= max_in_scope_rejected and (best is None or result["accuracy"] > best[1]["accuracy"]):
+        if result["in_scope_rejected"] <= max_in_scope_rejected and (
+            best is None or result["accuracy"] > best[1]["accuracy"]
+        ):
             best = (setting, result)
     return best
 
@@ -210,8 +252,12 @@ def pipeline_setting(encoders: list[str]) -> Setting:
     fallback = next((c for c in config["pipeline"] if c["name"] == "FallbackClassifier"), {})
     weights = {name: float(gate.get("encoders", {}).get(name, 0.0)) for name in encoders}
     return Setting(
-        weights, float(gate.get("threshold", 0.5)), gate.get("reject_margin"), gate.get("override_margin"),
-        float(fallback.get("threshold", 0.3)), float(fallback.get("ambiguity_threshold", 0.1)),
+        weights,
+        float(gate.get("threshold", 0.5)),
+        gate.get("reject_margin"),
+        gate.get("override_margin"),
+        float(fallback.get("threshold", 0.3)),
+        float(fallback.get("ambiguity_threshold", 0.1)),
     )
 
 
@@ -219,14 +265,23 @@ def main(argv: list[str] | None = None) -> int:
     """Prints the current setting, the sweep's best setting and their figures."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--max-in-scope-rejected", type=float, default=0.005)
-    parser.add_argument("--save", type=Path, default=None, help="also write the observations as JSON lines")
+    parser.add_argument(
+        "--save", type=Path, default=None, help="also write the observations as JSON lines"
+    )
     args = parser.parse_args(argv)
-    rows = [json.loads(line) for path in sorted(DEV.glob("*.jsonl")) for line in path.read_text("utf-8").splitlines() if line.strip()]
+    rows = [
+        json.loads(line)
+        for path in sorted(DEV.glob("*.jsonl"))
+        for line in path.read_text("utf-8").splitlines()
+        if line.strip()
+    ]
     if not rows:
         raise SystemExit(f"no development set in {DEV}")
     seen = asyncio.run(observe(load_agent(current_model()), rows))
     if args.save:
-        args.save.write_text("\n".join(json.dumps(s, ensure_ascii=False) for s in seen) + "\n", encoding="utf-8")
+        args.save.write_text(
+            "\n".join(json.dumps(s, ensure_ascii=False) for s in seen) + "\n", encoding="utf-8"
+        )
     encoders = list(seen[0]["similarities"])
     observations = Observations(seen, encoders)
     print(f"dev set: {len(rows)} messages; gate encoders: {', '.join(encoders)}")
@@ -235,11 +290,15 @@ def main(argv: list[str] | None = None) -> int:
         ("config.yml now", pipeline_setting(encoders)),
     ):
         r = observations.simulate(setting)
-        print(f"{label:22} {setting.describe()} acc={r['accuracy']:.3f} oos_rej={r['oos_rejected']:.3f} in_rej={r['in_scope_rejected']:.3f}")
+        print(
+            f"{label:22} {setting.describe()} acc={r['accuracy']:.3f} oos_rej={r['oos_rejected']:.3f} in_rej={r['in_scope_rejected']:.3f}"
+        )
     best = sweep(observations, args.max_in_scope_rejected)
     if best:
         setting, r = best
-        print(f"{'best':22} {setting.describe()} acc={r['accuracy']:.3f} oos_rej={r['oos_rejected']:.3f} in_rej={r['in_scope_rejected']:.3f}")
+        print(
+            f"{'best':22} {setting.describe()} acc={r['accuracy']:.3f} oos_rej={r['oos_rejected']:.3f} in_rej={r['in_scope_rejected']:.3f}"
+        )
         print(f"recommended: {setting.describe()}")
     return 0
 

@@ -40,9 +40,22 @@ def train(lang: str) -> tuple[Path, float]:
     if not model.exists():
         rasa = Path(sys.executable).with_name("rasa")
         subprocess.run(
-            [str(rasa), "train", "nlu", "--config", "config.yml", "--nlu", f"nlu_data/{lang}",
-             "--out", str(OUT), "--fixed-model-name", f"nlu-{lang}"],
-            cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
+            [
+                str(rasa),
+                "train",
+                "nlu",
+                "--config",
+                "config.yml",
+                "--nlu",
+                f"nlu_data/{lang}",
+                "--out",
+                str(OUT),
+                "--fixed-model-name",
+                f"nlu-{lang}",
+            ],
+            cwd=ROOT,
+            check=True,
+            stdout=subprocess.DEVNULL,
         )
     return model, round(time.monotonic() - started, 1)
 
@@ -60,10 +73,15 @@ def main() -> int:
             path = folder / f"{lang}.jsonl"
             if path.exists():
                 rows = read_jsonl(path)
-                report[lang][name] = {"per_language": accuracy(single, rows), "multilingual": accuracy(multilingual, rows)}
+                report[lang][name] = {
+                    "per_language": accuracy(single, rows),
+                    "multilingual": accuracy(multilingual, rows),
+                }
         print(lang, json.dumps(report[lang]), flush=True)
     (ROOT / "reports").mkdir(exist_ok=True)
-    (ROOT / "reports" / "per_language.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
+    (ROOT / "reports" / "per_language.json").write_text(
+        json.dumps(report, indent=2), encoding="utf-8"
+    )
     return 0
 
 

@@ -51,7 +51,10 @@ def lingua8() -> Predictor:
 
     det = (
         LanguageDetectorBuilder.from_languages(
-            *[Language.from_iso_code_639_1(getattr(IsoCode639_1, c.upper())) for c in SUPPORTED_LANGUAGES]
+            *[
+                Language.from_iso_code_639_1(getattr(IsoCode639_1, c.upper()))
+                for c in SUPPORTED_LANGUAGES
+            ]
         )
         .with_preloaded_language_models()
         .build()

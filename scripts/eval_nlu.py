@@ -29,13 +29,21 @@ HELD_OUT = ROOT / "eval" / "heldout"
 REPORTS = ROOT / "reports"
 REJECTED = {"out_of_scope", "nlu_fallback"}
 BENCHMARK_SETS = (
-    "nlu_crosswoz_zh", "nlu_crosswoz_en", "nlu_kdconv_zh", "nlu_massive_zh", "nlu_massive_en", "nlu_xsid", "oos_clinc_en",
+    "nlu_crosswoz_zh",
+    "nlu_crosswoz_en",
+    "nlu_kdconv_zh",
+    "nlu_massive_zh",
+    "nlu_massive_en",
+    "nlu_xsid",
+    "oos_clinc_en",
 )
 
 
 def read_jsonl(path: Path) -> list[dict[str, Any]]:
     """Rows of a JSON-lines file."""
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+    ]
 
 
 def intent_scores(rows: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
@@ -53,7 +61,12 @@ def intent_scores(rows: list[dict[str, Any]]) -> dict[str, dict[str, float]]:
         precision = true_pos[intent] / predicted[intent] if predicted[intent] else 0.0
         recall = true_pos[intent] / gold[intent]
         f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        scores[intent] = {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4), "support": gold[intent]}
+        scores[intent] = {
+            "precision": round(precision, 4),
+            "recall": round(recall, 4),
+            "f1": round(f1, 4),
+            "support": gold[intent],
+        }
     return scores
 
 
@@ -68,11 +81,21 @@ def summarise(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "n": len(rows),
         "accuracy": _accuracy(rows),
         "accuracy_by_language": {lang: _accuracy(group) for lang, group in sorted(by_lang.items())},
-        "language_id_accuracy": round(sum(r["pred_language"] == r.get("lang") for r in rows) / len(rows), 4),
-        "oos_rejected": round(sum(r["pred_intent"] in REJECTED for r in oos) / len(oos), 4) if oos else None,
-        "in_scope_rejected": round(sum(r["pred_intent"] in REJECTED for r in in_scope) / len(in_scope), 4) if in_scope else None,
+        "language_id_accuracy": round(
+            sum(r["pred_language"] == r.get("lang") for r in rows) / len(rows), 4
+        ),
+        "oos_rejected": round(sum(r["pred_intent"] in REJECTED for r in oos) / len(oos), 4)
+        if oos
+        else None,
+        "in_scope_rejected": round(
+            sum(r["pred_intent"] in REJECTED for r in in_scope) / len(in_scope), 4
+        )
+        if in_scope
+        else None,
         "intents": intent_scores(rows),
-        "confusions": Counter(f"{r['intent']} -> {r['pred_intent']}" for r in rows if r["intent"] != r["pred_intent"]).most_common(15),
+        "confusions": Counter(
+            f"{r['intent']} -> {r['pred_intent']}" for r in rows if r["intent"] != r["pred_intent"]
+        ).most_common(15),
     }
 
 
@@ -110,8 +133,16 @@ def plot_confusion(rows: list[dict[str, Any]], title: str, path: Path) -> None:
 def commit() -> str:
     """Short hash of HEAD (with -dirty when the tree has changes)."""
     try:
-        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain"], cwd=ROOT, capture_output=True, text=True
+        ).stdout.strip()
         return head + ("-dirty" if dirty else "")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
@@ -147,10 +178,20 @@ def main(argv: list[str] | None = None) -> int:
             f"oos_rej={summary['oos_rejected']} in_rej={summary['in_scope_rejected']} by_lang={summary['accuracy_by_language']}",
             flush=True,
         )
-    (REPORTS / "nlu_eval.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
+    (REPORTS / "nlu_eval.json").write_text(
+        json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
     with (REPORTS / "nlu_trend.jsonl").open("a", encoding="utf-8") as trend:
-        headline = {name: {k: s[k] for k in ("accuracy", "oos_rejected", "in_scope_rejected")} for name, s in report["sets"].items()}
-        trend.write(json.dumps({"time": time.strftime("%Y-%m-%dT%H:%M:%S"), "commit": report["commit"], **headline}) + "\n")
+        headline = {
+            name: {k: s[k] for k in ("accuracy", "oos_rejected", "in_scope_rejected")}
+            for name, s in report["sets"].items()
+        }
+        trend.write(
+            json.dumps(
+                {"time": time.strftime("%Y-%m-%dT%H:%M:%S"), "commit": report["commit"], **headline}
+            )
+            + "\n"
+        )
     print(f"report: {REPORTS / 'nlu_eval.json'}")
     return 0
 

@@ -63,7 +63,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--model", type=Path, default=None)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.WARNING)
-    rows = [json.loads(line) for line in args.input.read_text(encoding="utf-8").splitlines() if line.strip()]
+    rows = [
+        json.loads(line)
+        for line in args.input.read_text(encoding="utf-8").splitlines()
+        if line.strip()
+    ]
     started = time.monotonic()
     agent = load_agent(args.model or current_model())
     predicted = asyncio.run(predict_rows(agent, rows))
@@ -71,7 +75,10 @@ def main(argv: list[str] | None = None) -> int:
     with args.output.open("w", encoding="utf-8") as handle:
         for row in predicted:
             handle.write(json.dumps(row, ensure_ascii=False) + "\n")
-    print(f"predicted {len(rows)} rows in {time.monotonic() - started:.1f} s -> {args.output}", file=sys.stderr)
+    print(
+        f"predicted {len(rows)} rows in {time.monotonic() - started:.1f} s -> {args.output}",
+        file=sys.stderr,
+    )
     return 0
 
 

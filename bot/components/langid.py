@@ -27,6 +27,8 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+import msgpack
+
 from common.languages import SUPPORTED_LANGUAGES, UNDETERMINED
 
 LATIN_SUPPORTED: tuple[str, ...] = ("en", "fr", "de", "es")
@@ -320,7 +322,7 @@ def _words(text: str) -> list[str]:
 # imported (it needs regex>=2023, which the Rasa environment cannot have): its
 # ``<size>_<lang>.msgpack.gz`` files are "cBpack" lists -- a header dict, then
 # buckets where bucket i holds the words of frequency 10**(-i/100), i.e. of
-# Zipf value 9 - i/100. Without the package the prior is simply off.
+# Zipf value 9 - i/100. wordfreq is pinned in both environments.
 
 FREQ_LANGS: tuple[str, ...] = LATIN_SUPPORTED + ("it", "pt", "nl")
 _FREQ_MIN_ZIPF = 2.0  # large lists truncated here: coverage vs. memory
@@ -336,73 +338,17 @@ _FREQ_LOCK = threading.Lock()
 _FREQ: dict[str, tuple[dict[str, int], dict[str, int]]] | None = None
 
 
-def _wordfreq_data_dir() -> str | None:
-    """``wordfreq/data`` located without importing wordfreq."""
+def _wordfreq_data_dir() -> str:
+    """``wordfreq/data`` located without importing wordfreq (its code wants a newer ``regex``)."""
     import importlib.util
     import os
 
-    try:
-        spec = importlib.util.find_spec("wordfreq")
-    except (ImportError, ValueError):
-        return None
+    spec = importlib.util.find_spec("wordfreq")
     for base in (spec.submodule_search_locations or []) if spec else []:
         path = os.path.join(base, "data")
         if os.path.isdir(path):
             return path
-    return None
-
-
-def _unpack_msgpack(data: bytes):  # noqa: ANN202 - nested lists/dicts
-    """Small pure-Python msgpack reader (the subset cBpack files use)."""
-    import struct
-
-    pos = 0
-
-    def read():  # noqa: ANN202
-        nonlocal pos
-        b = data[pos]
-        pos += 1
-        if b <= 0x7F:
-            return b
-        if b >= 0xE0:
-            return b - 0x100
-        if 0xA0 <= b <= 0xBF:
-            n = b & 0x1F
-        elif 0x90 <= b <= 0x9F:
-            return [read() for _ in range(b & 0x0F)]
-        elif 0x80 <= b <= 0x8F:
-            return {read(): read() for _ in range(b & 0x0F)}
-        elif b in (0xD9, 0xDA, 0xDB, 0xC4, 0xC5, 0xC6):
-            size = {0xD9: 1, 0xC4: 1, 0xDA: 2, 0xC5: 2, 0xDB: 4, 0xC6: 4}[b]
-            n = int.from_bytes(data[pos : pos + size], "big")
-            pos += size
-            if b in (0xC4, 0xC5, 0xC6):
-                pos += n
-                return data[pos - n : pos]
-        elif b in (0xDC, 0xDD, 0xDE, 0xDF):
-            size = 2 if b in (0xDC, 0xDE) else 4
-            n = int.from_bytes(data[pos : pos + size], "big")
-            pos += size
-            if b in (0xDC, 0xDD):
-                return [read() for _ in range(n)]
-            return {read(): read() for _ in range(n)}
-        elif b in (0xCC, 0xCD, 0xCE, 0xCF, 0xD0, 0xD1, 0xD2, 0xD3):
-            fmt = (">B", ">H", ">I", ">Q", ">b", ">h", ">i", ">q")[b - 0xCC]
-            size = struct.calcsize(fmt)
-            pos += size
-            return struct.unpack(fmt, data[pos - size : pos])[0]
-        elif b in (0xCA, 0xCB):
-            fmt, size = (">f", 4) if b == 0xCA else (">d", 8)
-            pos += size
-            return struct.unpack(fmt, data[pos - size : pos])[0]
-        elif b in (0xC0, 0xC2, 0xC3):
-            return {0xC0: None, 0xC2: False, 0xC3: True}[b]
-        else:
-            raise ValueError(f"unsupported msgpack type 0x{b:02x}")
-        pos += n
-        return data[pos - n : pos].decode("utf-8")
-
-    return read()
+    raise RuntimeError("wordfreq's data files are missing: install requirements/*.nodeps.txt")
 
 
 def _load_cbpack(path: str) -> list[list[str]]:
@@ -410,12 +356,7 @@ def _load_cbpack(path: str) -> list[list[str]]:
 
     with gzip.open(path, "rb") as fh:
         raw = fh.read()
-    try:
-        import msgpack
-
-        obj = msgpack.unpackb(raw, raw=False, strict_map_key=False)
-    except ImportError:
-        obj = _unpack_msgpack(raw)
+    obj = msgpack.unpackb(raw, raw=False, strict_map_key=False)
     header, buckets = obj[0], obj[1:]
     if not isinstance(header, dict) or header.get("format") != "cB":
         raise ValueError(f"{path}: not a cBpack file")
@@ -441,10 +382,10 @@ def _freq_tables() -> dict[str, tuple[dict[str, int], dict[str, int]]]:
         if _FREQ is not None:
             return _FREQ
         tables: dict[str, tuple[dict[str, int], dict[str, int]]] = {}
-        data_dir = _wordfreq_data_dir() or ""
+        data_dir = _wordfreq_data_dir()
         max_cb = int(round((9 - _FREQ_MIN_ZIPF) * 100))
         fold_cb, drop_cb = int(_FOLD_PENALTY * 100), int(_DROP_PENALTY * 100)
-        for lang in FREQ_LANGS if data_dir else ():
+        for lang in FREQ_LANGS:
             for size in ("large", "small"):
                 path = os.path.join(data_dir, f"{size}_{lang}.msgpack.gz")
                 if os.path.exists(path):
@@ -465,7 +406,7 @@ def _freq_tables() -> dict[str, tuple[dict[str, int], dict[str, int]]]:
                             if len(key) >= 3 and key != word:
                                 folded.setdefault(key, cb + pen)  # first = most frequent
             tables[lang] = (exact, folded)
-        _FREQ = tables  # empty without wordfreq data: the prior is then off
+        _FREQ = tables
         return _FREQ
 
 
@@ -638,7 +579,9 @@ class LanguageGuesser:
         text = _normalize(text)
         script, counts = self._dominant(text)
         if script == "none":
-            return LanguageGuess(prior if prior in SUPPORTED_LANGUAGES else UNDETERMINED, 0.0, False, "")
+            return LanguageGuess(
+                prior if prior in SUPPORTED_LANGUAGES else UNDETERMINED, 0.0, False, ""
+            )
         if script == "hangul":
             return LanguageGuess("ko", 0.99, True, "ko")
         if script == "kana":

@@ -34,9 +34,7 @@ def split_runs(text: str) -> list[tuple[str, str, int]]:
     return [(m.lastgroup or "word", m.group(), m.start()) for m in _RUNS.finditer(text)]
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=True)
 class MultilingualTokenizer(JiebaTokenizer):
     """Script-aware tokenizer: jieba for Chinese characters, word runs for everything else."""
 

@@ -67,7 +67,10 @@ def in_scope_ranking(ranking: list[dict[str, Any]]) -> list[dict[str, Any]]:
     in_scope = [r for r in ranking if r.get(INTENT_NAME_KEY) != OUT_OF_SCOPE]
     total = sum(float(r.get("confidence") or 0.0) for r in in_scope)
     return [
-        {INTENT_NAME_KEY: r[INTENT_NAME_KEY], "confidence": float(r.get("confidence") or 0.0) / total if total > 0 else 0.0}
+        {
+            INTENT_NAME_KEY: r[INTENT_NAME_KEY],
+            "confidence": float(r.get("confidence") or 0.0) / total if total > 0 else 0.0,
+        }
         for r in in_scope
     ]
 
@@ -81,7 +84,10 @@ def _optional_float(value: Any) -> float | None:
 
 def weighted_margin(similarities: Similarities, weights: dict[str, float]) -> float:
     """Sum over encoders of weight x (in-scope - out-of-scope similarity)."""
-    return sum(float(weight) * (similarities[name][0] - similarities[name][1]) for name, weight in weights.items())
+    return sum(
+        float(weight) * (similarities[name][0] - similarities[name][1])
+        for name, weight in weights.items()
+    )
 
 
 def gate_decision(
@@ -103,9 +109,7 @@ def gate_decision(
     return KEEP
 
 
-@DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
-)
+@DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True)
 class OutOfScopeGate(GraphComponent):
     """Rejects messages nearer to out-of-scope than to in-scope examples; rescues near in-scope ones."""
 
@@ -114,7 +118,12 @@ class OutOfScopeGate(GraphComponent):
         """``encoders``: featurizer alias -> margin weight (the first one's in-scope similarity meets
         ``threshold``); ``reject_margin`` / ``override_margin``: see the module docstring (``None``
         switches a rule off)."""
-        return {"encoders": {"use": 1.0}, "threshold": 0.5, "reject_margin": None, "override_margin": None}
+        return {
+            "encoders": {"use": 1.0},
+            "threshold": 0.5,
+            "reject_margin": None,
+            "override_margin": None,
+        }
 
     def __init__(
         self,
@@ -128,7 +137,9 @@ class OutOfScopeGate(GraphComponent):
         self._config = config
         self._model_storage = model_storage
         self._resource = resource
-        self._weights = {str(name): float(weight) for name, weight in dict(config["encoders"]).items()}
+        self._weights = {
+            str(name): float(weight) for name, weight in dict(config["encoders"]).items()
+        }
         if not self._weights:
             raise ValueError("OutOfScopeGate needs at least one entry in `encoders`")
         self._examples = examples
@@ -153,7 +164,9 @@ class OutOfScopeGate(GraphComponent):
             for example in training_data.intent_examples:
                 vector = sentence_embedding(example, origin)
                 if vector is not None:
-                    (out_of_scope if example.get(INTENT) == OUT_OF_SCOPE else in_scope).append(vector)
+                    (out_of_scope if example.get(INTENT) == OUT_OF_SCOPE else in_scope).append(
+                        vector
+                    )
             if not in_scope:
                 raise ValueError(
                     f"OutOfScopeGate found no sentence features from {origin!r}: put a "
@@ -162,9 +175,13 @@ class OutOfScopeGate(GraphComponent):
             dimension = in_scope[0].shape[0]
             examples[origin] = (
                 np.stack(in_scope).astype(np.float16),
-                np.stack(out_of_scope).astype(np.float16) if out_of_scope else np.zeros((0, dimension), np.float16),
+                np.stack(out_of_scope).astype(np.float16)
+                if out_of_scope
+                else np.zeros((0, dimension), np.float16),
             )
-        self._examples = {name: (a.astype(np.float32), b.astype(np.float32)) for name, (a, b) in examples.items()}
+        self._examples = {
+            name: (a.astype(np.float32), b.astype(np.float32)) for name, (a, b) in examples.items()
+        }
         with self._model_storage.write_to(self._resource) as directory:
             for origin, (in_scope_rows, out_of_scope_rows) in examples.items():
                 np.save(Path(directory) / f"in_scope_{origin}.npy", in_scope_rows)
@@ -217,7 +234,10 @@ class OutOfScopeGate(GraphComponent):
             message.set("out_of_scope_similarity", round(out_similarity, 4), add_to_output=True)
             message.set(
                 "gate_similarities",
-                {name: {"in_scope": round(a, 4), "out_of_scope": round(b, 4)} for name, (a, b) in found.items()},
+                {
+                    name: {"in_scope": round(a, 4), "out_of_scope": round(b, 4)}
+                    for name, (a, b) in found.items()
+                },
                 add_to_output=True,
             )
             message.set("gate_margin", round(margin, 4), add_to_output=True)
@@ -244,11 +264,23 @@ class OutOfScopeGate(GraphComponent):
             message.set(INTENT, rescued[0], add_to_output=True)
             message.set(INTENT_RANKING_KEY, rescued, add_to_output=True)
 
-    def _reject(self, message: Message, in_similarity: float, ranking: list[dict[str, Any]]) -> None:
+    def _reject(
+        self, message: Message, in_similarity: float, ranking: list[dict[str, Any]]
+    ) -> None:
         """Puts out_of_scope first; the other intents share what is left, so no intent ties with it."""
-        confidence = max(MIN_REJECTION_CONFIDENCE, min(1.0, 1.0 - in_similarity + float(self._config["threshold"])))
-        others = [{**r, "confidence": r["confidence"] * (1.0 - confidence)} for r in in_scope_ranking(ranking)]
-        message.set(INTENT, {INTENT_NAME_KEY: OUT_OF_SCOPE, "confidence": confidence}, add_to_output=True)
+        confidence = max(
+            MIN_REJECTION_CONFIDENCE,
+            min(1.0, 1.0 - in_similarity + float(self._config["threshold"])),
+        )
+        others = [
+            {**r, "confidence": r["confidence"] * (1.0 - confidence)}
+            for r in in_scope_ranking(ranking)
+        ]
         message.set(
-            INTENT_RANKING_KEY, [{INTENT_NAME_KEY: OUT_OF_SCOPE, "confidence": confidence}, *others], add_to_output=True
+            INTENT, {INTENT_NAME_KEY: OUT_OF_SCOPE, "confidence": confidence}, add_to_output=True
+        )
+        message.set(
+            INTENT_RANKING_KEY,
+            [{INTENT_NAME_KEY: OUT_OF_SCOPE, "confidence": confidence}, *others],
+            add_to_output=True,
         )

@@ -14,10 +14,29 @@ from common.languages import SUPPORTED_LANGUAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 INVENTORY = {
-    "greet", "goodbye", "thank", "affirm", "deny", "bot_challenge", "human_handoff", "out_of_scope",
-    "ask_attraction_info", "ask_ticket_price", "ask_opening_hours", "ask_location", "ask_contact",
-    "recommend_attractions", "ask_weather", "ask_crowd", "book_ticket", "book_hotel", "check_booking",
-    "cancel_booking", "file_complaint", "check_complaint_status", "set_language",
+    "greet",
+    "goodbye",
+    "thank",
+    "affirm",
+    "deny",
+    "bot_challenge",
+    "human_handoff",
+    "out_of_scope",
+    "ask_attraction_info",
+    "ask_ticket_price",
+    "ask_opening_hours",
+    "ask_location",
+    "ask_contact",
+    "recommend_attractions",
+    "ask_weather",
+    "ask_crowd",
+    "book_ticket",
+    "book_hotel",
+    "check_booking",
+    "cancel_booking",
+    "file_complaint",
+    "check_complaint_status",
+    "set_language",
 }
 
 
@@ -31,19 +50,28 @@ def test_domain_declares_exactly_the_intent_inventory(domain: Domain) -> None:
     assert set(domain.intents) - rasa_defaults == INVENTORY
 
 
-def test_every_response_has_a_variation_for_each_language_and_for_unsupported(domain: Domain) -> None:
+def test_every_response_has_a_variation_for_each_language_and_for_unsupported(
+    domain: Domain,
+) -> None:
     for name, variations in domain.responses.items():
         conditioned = {v["condition"][0]["value"] for v in variations if v.get("condition")}
         assert conditioned == set(SUPPORTED_LANGUAGES) | {"und"}, name
-        assert any(not v.get("condition") for v in variations), f"{name} has no default (English) text"
+        assert any(not v.get("condition") for v in variations), (
+            f"{name} has no default (English) text"
+        )
 
 
 def test_i18n_files_have_the_same_keys_in_every_language() -> None:
-    catalogues = {lang: yaml.safe_load((ROOT / "bot" / "i18n" / f"{lang}.yml").read_text("utf-8")) for lang in SUPPORTED_LANGUAGES}
+    catalogues = {
+        lang: yaml.safe_load((ROOT / "bot" / "i18n" / f"{lang}.yml").read_text("utf-8"))
+        for lang in SUPPORTED_LANGUAGES
+    }
     reference = set(catalogues["en"])
     for lang, catalogue in catalogues.items():
         assert set(catalogue) == reference, lang
-        assert all(isinstance(t, str) and t.strip() for texts in catalogue.values() for t in texts), lang
+        assert all(
+            isinstance(t, str) and t.strip() for texts in catalogue.values() for t in texts
+        ), lang
 
 
 def test_generated_responses_are_up_to_date() -> None:

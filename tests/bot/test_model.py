@@ -50,18 +50,32 @@ def test_intent_and_language(agent: Any, text: str, intent: str, language: str) 
 
 def test_reliable_language_is_emitted_as_an_entity_for_the_session_slot(agent: Any) -> None:
     entities = parse(agent, "How much is the Jiuzhaigou ticket?")["entities"]
-    assert {"entity": "language", "value": "en"}.items() <= next(e for e in entities if e["entity"] == "language").items()
+    assert {"entity": "language", "value": "en"}.items() <= next(
+        e for e in entities if e["entity"] == "language"
+    ).items()
 
 
 def test_unrelated_request_is_not_taken_for_a_travel_intent(agent: Any) -> None:
-    assert parse(agent, "write a python function that sorts a linked list")["intent"]["name"] in {"out_of_scope", "nlu_fallback"}
+    assert parse(agent, "write a python function that sorts a linked list")["intent"]["name"] in {
+        "out_of_scope",
+        "nlu_fallback",
+    }
 
 
 def test_predict_nlu_keeps_rows_and_order(tmp_path: Path) -> None:
-    rows = [{"text": "你好", "id": 1}, {"text": "How much is the Jiuzhaigou ticket?", "id": 2, "lang": "en"}]
+    rows = [
+        {"text": "你好", "id": 1},
+        {"text": "How much is the Jiuzhaigou ticket?", "id": 2, "lang": "en"},
+    ]
     source, target = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
-    source.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-    subprocess.run([sys.executable, "-m", "scripts.predict_nlu", str(source), str(target)], cwd=ROOT, check=True)
+    source.write_text(
+        "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8"
+    )
+    subprocess.run(
+        [sys.executable, "-m", "scripts.predict_nlu", str(source), str(target)],
+        cwd=ROOT,
+        check=True,
+    )
     out = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
     assert [r["id"] for r in out] == [1, 2]
     assert list(out[1])[:3] == ["text", "id", "lang"]

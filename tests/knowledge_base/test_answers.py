@@ -16,28 +16,61 @@ SUMMER = dt.date(2026, 7, 1)
 WINTER = dt.date(2026, 1, 10)
 
 VERIFY_WORDS = {
-    "zh": "确认", "en": "verify with the venue", "ja": "確認", "ko": "확인",
-    "fr": "vérifier", "de": "erkundigen", "es": "verifíquelo", "ru": "уточните",
+    "zh": "确认",
+    "en": "verify with the venue",
+    "ja": "確認",
+    "ko": "확인",
+    "fr": "vérifier",
+    "de": "erkundigen",
+    "es": "verifíquelo",
+    "ru": "уточните",
 }
 
 
 def _entry(**overrides: object) -> Entry:
     data: dict[str, object] = {
-        "id": "lake-valley", "type": "scenic_area",
-        "names": {"zh": "九寨沟", "en": "Jiuzhaigou Valley", "ko": "주자이거우", "ru": "Цзючжайгоу"},
-        "description": {"zh": "以高山湖泊闻名。", "en": "Famous for alpine lakes."},
-        "phone": {"value": "0837-7739753", "source": "https://example.org/phone",
-                  "last_verified": "2026-11-01"},
-        "ticket": {
-            "value": {"prices": [
-                {"category": "adult", "season": "peak", "amount": 169,
-                 "label": {"zh": "门票（4月1日至11月15日）", "en": "Entrance (1 Apr - 15 Nov)"}},
-                {"category": "adult", "season": "off_peak", "amount": 80,
-                 "label": {"zh": "门票（11月16日至次年3月31日）", "en": "Entrance (16 Nov - 31 Mar)"}},
-            ]},
-            "source": SOURCE, "last_verified": VERIFIED.isoformat(),
+        "id": "lake-valley",
+        "type": "scenic_area",
+        "names": {
+            "zh": "九寨沟",
+            "en": "Jiuzhaigou Valley",
+            "ko": "주자이거우",
+            "ru": "Цзючжайгоу",
         },
-        "sources": ["https://example.org/entry"], "last_verified": "2026-11-02",
+        "description": {"zh": "以高山湖泊闻名。", "en": "Famous for alpine lakes."},
+        "phone": {
+            "value": "0837-7739753",
+            "source": "https://example.org/phone",
+            "last_verified": "2026-11-01",
+        },
+        "ticket": {
+            "value": {
+                "prices": [
+                    {
+                        "category": "adult",
+                        "season": "peak",
+                        "amount": 169,
+                        "label": {
+                            "zh": "门票（4月1日至11月15日）",
+                            "en": "Entrance (1 Apr - 15 Nov)",
+                        },
+                    },
+                    {
+                        "category": "adult",
+                        "season": "off_peak",
+                        "amount": 80,
+                        "label": {
+                            "zh": "门票（11月16日至次年3月31日）",
+                            "en": "Entrance (16 Nov - 31 Mar)",
+                        },
+                    },
+                ]
+            },
+            "source": SOURCE,
+            "last_verified": VERIFIED.isoformat(),
+        },
+        "sources": ["https://example.org/entry"],
+        "last_verified": "2026-11-02",
     }
     data.update(overrides)
     return Entry.model_validate(data)
@@ -75,8 +108,9 @@ def test_empty_fact_says_verify_with_venue_and_gives_phone(lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", SUPPORTED_LANGUAGES)
-@pytest.mark.parametrize("topic", ["ticket", "hours", "location", "contact", "reservation",
-                                   "transport", "info"])
+@pytest.mark.parametrize(
+    "topic", ["ticket", "hours", "location", "contact", "reservation", "transport", "info"]
+)
 def test_every_answer_names_source_and_date(lang: str, topic: str) -> None:
     text = render_answer(_entry(), topic, lang, today=SUMMER)  # type: ignore[arg-type]
     assert "https://example.org/" in text
@@ -95,28 +129,41 @@ def test_unknown_language_falls_back_to_english() -> None:
 
 
 def test_hours_rendered_with_closed_day_and_last_entry() -> None:
-    entry = _entry(opening_hours={
-        "value": [{"opens": "09:00", "closes": "17:00", "last_entry": "16:30",
-                   "closed_weekdays": ["mon"]}],
-        "source": "https://example.org/hours", "last_verified": "2026-10-01",
-    })
+    entry = _entry(
+        opening_hours={
+            "value": [
+                {
+                    "opens": "09:00",
+                    "closes": "17:00",
+                    "last_entry": "16:30",
+                    "closed_weekdays": ["mon"],
+                }
+            ],
+            "source": "https://example.org/hours",
+            "last_verified": "2026-10-01",
+        }
+    )
     text = render_answer(entry, "hours", "de")
     assert "09:00–17:00" in text and "16:30" in text and "Montag" in text
     assert "https://example.org/hours" in text and "2026-10-01" in text
 
 
 def test_reservation_required_in_french() -> None:
-    entry = _entry(reservation={
-        "value": {"required": True, "channels": {"en": "WeChat mini-program"}},
-        "source": "https://example.org/res", "last_verified": "2026-10-05",
-    })
+    entry = _entry(
+        reservation={
+            "value": {"required": True, "channels": {"en": "WeChat mini-program"}},
+            "source": "https://example.org/res",
+            "last_verified": "2026-10-05",
+        }
+    )
     text = render_answer(entry, "reservation", "fr")
     assert "réservation" in text and "WeChat mini-program" in text
 
 
 def test_free_ticket() -> None:
-    entry = _entry(ticket={"value": {"free": True}, "source": SOURCE,
-                           "last_verified": VERIFIED.isoformat()})
+    entry = _entry(
+        ticket={"value": {"free": True}, "source": SOURCE, "last_verified": VERIFIED.isoformat()}
+    )
     assert "免费" in render_answer(entry, "ticket", "zh")
 
 

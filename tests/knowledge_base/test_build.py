@@ -28,18 +28,27 @@ sources: [https://example.org/{id}]
 
 def write_entries(directory: Path) -> Path:
     directory.mkdir(parents=True, exist_ok=True)
-    for eid, zh, en, alias in [("lake", "湖泊", "Blue Lake", "blue lake"),
-                               ("peak", "雪山", "Snow Peak", "snow peak")]:
-        (directory / f"{eid}.yml").write_text(ENTRY.format(id=eid, zh=zh, en=en, alias=alias),
-                                              encoding="utf-8")
+    for eid, zh, en, alias in [
+        ("lake", "湖泊", "Blue Lake", "blue lake"),
+        ("peak", "雪山", "Snow Peak", "snow peak"),
+    ]:
+        (directory / f"{eid}.yml").write_text(
+            ENTRY.format(id=eid, zh=zh, en=en, alias=alias), encoding="utf-8"
+        )
     return directory
 
 
 def test_entry_passages_cover_names_descriptions_and_topics(tmp_path: Path) -> None:
     entry = load_entries(write_entries(tmp_path / "entries"))["lake"]
     fields = {(field, lang) for field, lang, _ in build.entry_passages(entry)}
-    assert {("names", "multi"), ("description", "zh"), ("description", "en"),
-            ("tags", "en"), ("transport", "zh"), ("transport", "en")} <= fields
+    assert {
+        ("names", "multi"),
+        ("description", "zh"),
+        ("description", "en"),
+        ("tags", "en"),
+        ("transport", "zh"),
+        ("transport", "en"),
+    } <= fields
 
 
 def test_build_writes_version_dir_and_check_passes(tmp_path: Path) -> None:
@@ -56,8 +65,9 @@ def test_check_reports_stale_and_other_encoder(tmp_path: Path) -> None:
     entries = write_entries(tmp_path / "entries")
     enc = HashEncoder(32)
     build.build_index(enc, entries, tmp_path / "kb")
-    assert "encoder" in build.check("another-model", entries, tmp_path / "kb") or \
-        "built with" in build.check("another-model", entries, tmp_path / "kb")
+    assert "encoder" in build.check(
+        "another-model", entries, tmp_path / "kb"
+    ) or "built with" in build.check("another-model", entries, tmp_path / "kb")
     (entries / "lake.yml").write_text((entries / "lake.yml").read_text() + "\n# edited\n")
     assert "changed" in build.check(enc.model_id, entries, tmp_path / "kb")
 

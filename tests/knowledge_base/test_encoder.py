@@ -57,16 +57,32 @@ def _tiny_xlmr_folder(folder: Path) -> int:
     corpus = folder / "corpus.txt"
     corpus.write_text("\n".join(lines), encoding="utf-8")
     spm.SentencePieceTrainer.train(
-        input=str(corpus), model_prefix=str(folder / "sentencepiece.bpe"), vocab_size=2000,
-        model_type="unigram", character_coverage=1.0, normalization_rule_name="nmt_nfkc",
-        unk_id=0, bos_id=1, eos_id=2, pad_id=-1, hard_vocab_limit=False, minloglevel=2,
+        input=str(corpus),
+        model_prefix=str(folder / "sentencepiece.bpe"),
+        vocab_size=2000,
+        model_type="unigram",
+        character_coverage=1.0,
+        normalization_rule_name="nmt_nfkc",
+        unk_id=0,
+        bos_id=1,
+        eos_id=2,
+        pad_id=-1,
+        hard_vocab_limit=False,
+        minloglevel=2,
     )
-    sp_size = spm.SentencePieceProcessor(model_file=str(folder / "sentencepiece.bpe.model")).get_piece_size()
+    sp_size = spm.SentencePieceProcessor(
+        model_file=str(folder / "sentencepiece.bpe.model")
+    ).get_piece_size()
     vocab = sp_size + 2  # fairseq offset 1 (+<pad>) and <mask>
     torch.manual_seed(0)
     config = XLMRobertaConfig(
-        vocab_size=vocab, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
-        intermediate_size=64, max_position_embeddings=130, pad_token_id=1,
+        vocab_size=vocab,
+        hidden_size=32,
+        num_hidden_layers=2,
+        num_attention_heads=2,
+        intermediate_size=64,
+        max_position_embeddings=130,
+        pad_token_id=1,
     )
     XLMRobertaModel(config, add_pooling_layer=False).save_pretrained(str(folder))
     write_tokenizer_files(folder, max_length=128)

@@ -10,22 +10,34 @@ from knowledge_base.textfold import fold, to_simplified
 
 
 def _entry(entry_id: str, zh: str, en: str, aliases: list[str], **names: str) -> Entry:
-    return Entry.model_validate({
-        "id": entry_id, "type": "scenic_area", "names": {"zh": zh, "en": en, **names},
-        "aliases": aliases, "description": {"zh": "测试。", "en": "Test."},
-    })
+    return Entry.model_validate(
+        {
+            "id": entry_id,
+            "type": "scenic_area",
+            "names": {"zh": zh, "en": en, **names},
+            "aliases": aliases,
+            "description": {"zh": "测试。", "en": "Test."},
+        }
+    )
 
 
 @pytest.fixture(scope="module")
 def gazetteer() -> RetrieverGazetteer:
-    return RetrieverGazetteer.from_entries([
-        _entry("jiuzhaigou", "九寨沟风景名胜区", "Jiuzhaigou Valley", ["九寨沟", "九寨", "jiu zhai gou"],
-               ko="주자이거우"),
-        _entry("leshan", "乐山大佛", "Leshan Giant Buddha", ["leshan dafo", "Giant Buddha"]),
-        _entry("leshan-city", "乐山", "Leshan", ["乐山市"]),
-        _entry("panda-a", "熊猫基地", "Panda Base", ["panda park"]),
-        _entry("panda-b", "熊猫乐园", "Panda Land", ["panda park"]),
-    ])
+    return RetrieverGazetteer.from_entries(
+        [
+            _entry(
+                "jiuzhaigou",
+                "九寨沟风景名胜区",
+                "Jiuzhaigou Valley",
+                ["九寨沟", "九寨", "jiu zhai gou"],
+                ko="주자이거우",
+            ),
+            _entry("leshan", "乐山大佛", "Leshan Giant Buddha", ["leshan dafo", "Giant Buddha"]),
+            _entry("leshan-city", "乐山", "Leshan", ["乐山市"]),
+            _entry("panda-a", "熊猫基地", "Panda Base", ["panda park"]),
+            _entry("panda-b", "熊猫乐园", "Panda Land", ["panda park"]),
+        ]
+    )
 
 
 @pytest.mark.parametrize(

@@ -53,7 +53,14 @@ def test_save_and_load_roundtrip_with_manifest(tmp_path: Path) -> None:
     manifest = make_manifest(enc.model_id, enc.dimension, "abc123", len(TEXTS))
     save_index(_index(enc), tmp_path / "v1", manifest)
     stored = json.loads((tmp_path / "v1" / "manifest.json").read_text())
-    for key in ("encoder_model_id", "dimension", "normalisation", "factory", "corpus_hash", "created"):
+    for key in (
+        "encoder_model_id",
+        "dimension",
+        "normalisation",
+        "factory",
+        "corpus_hash",
+        "created",
+    ):
         assert key in stored
     assert stored["factory"] == FACTORY and stored["normalisation"] == "l2"
     assert {"faiss", "numpy", "transformers"} <= set(stored["versions"])
@@ -62,7 +69,9 @@ def test_save_and_load_roundtrip_with_manifest(tmp_path: Path) -> None:
     assert meta["corpus_hash"] == "abc123"
 
 
-@pytest.mark.parametrize(("model_id", "dimension"), [("other-model", 64), ("hash-char-ngrams-64", 32)])
+@pytest.mark.parametrize(
+    ("model_id", "dimension"), [("other-model", 64), ("hash-char-ngrams-64", 32)]
+)
 def test_load_refuses_other_encoder(tmp_path: Path, model_id: str, dimension: int) -> None:
     enc = HashEncoder(64)
     save_index(_index(enc), tmp_path / "v1", make_manifest(enc.model_id, 64, "h", 3))

@@ -19,7 +19,11 @@ def event(entry_id: str, *days: dt.date) -> Entry:
             "type": "event",
             "names": {"zh": entry_id, "en": entry_id},
             "description": {"en": "x"},
-            "event_dates": {"value": list(days), "source": "https://example.org/e", "last_verified": "2026-11-29"},
+            "event_dates": {
+                "value": list(days),
+                "source": "https://example.org/e",
+                "last_verified": "2026-11-29",
+            },
         }
     )
 
@@ -35,7 +39,10 @@ def test_only_events_within_the_horizon_soonest_first() -> None:
     christmas = event("christmas-market", dt.date(2024, 12, 20))
     summer = event("summer-festival", dt.date(2023, 7, 23))
     found = upcoming_events([summer, winter, christmas], TODAY, horizon_days=75)
-    assert [(e.id, d) for e, d in found] == [("christmas-market", dt.date(2026, 12, 20)), ("winter-fair", dt.date(2027, 1, 27))]
+    assert [(e.id, d) for e, d in found] == [
+        ("christmas-market", dt.date(2026, 12, 20)),
+        ("winter-fair", dt.date(2027, 1, 27)),
+    ]
 
 
 def test_the_real_knowledge_base_suggests_the_spring_festival_events_in_december() -> None:

@@ -22,7 +22,9 @@ MIN_CHARS = 8
 def normalise(text: str) -> str:
     """Case-, width-, space- and punctuation-insensitive form of a sentence."""
     text = unicodedata.normalize("NFKC", text).lower()
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)|\[([^\]]+)\]\{[^}]*\}", lambda m: m.group(1) or m.group(2), text)
+    text = re.sub(
+        r"\[([^\]]+)\]\([^)]*\)|\[([^\]]+)\]\{[^}]*\}", lambda m: m.group(1) or m.group(2), text
+    )
     return re.sub(r"[\W_]+", "", text)
 
 
@@ -60,7 +62,9 @@ def training_sentences(nlu_dir: Path = NLU_DATA) -> list[tuple[Path, str]]:
 def benchmark() -> set[str]:
     # A missing folder must fail: skipping would let leaked benchmark sentences pass unnoticed.
     if not BENCHMARKS.is_dir():
-        pytest.fail(f"benchmarks not found at {BENCHMARKS} (the shared folder next to the repository)")
+        pytest.fail(
+            f"benchmarks not found at {BENCHMARKS} (the shared folder next to the repository)"
+        )
     sentences = benchmark_sentences()
     assert len(sentences) > 1000, "benchmark files were not read"
     return sentences
@@ -81,10 +85,23 @@ def test_no_benchmark_sentence_in_training_data(benchmark: set[str]) -> None:
 
 
 def test_leak_detector_catches_a_copied_sentence(benchmark: set[str], tmp_path: Path) -> None:
-    rows = [json.loads(r) for r in (BENCHMARKS / "nlu_kdconv_zh.jsonl").read_text(encoding="utf-8").splitlines()]
+    rows = [
+        json.loads(r)
+        for r in (BENCHMARKS / "nlu_kdconv_zh.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     copied = next(r["text"] for r in rows if len(normalise(r["text"])) >= 12) + " "
     (tmp_path / "nlu.yml").write_text(
-        yaml.safe_dump({"nlu": [{"intent": "thank", "examples": f"- 我想问一下峨眉山金顶的索道几点停运\n- {copied}\n"}]}, allow_unicode=True),
+        yaml.safe_dump(
+            {
+                "nlu": [
+                    {
+                        "intent": "thank",
+                        "examples": f"- 我想问一下峨眉山金顶的索道几点停运\n- {copied}\n",
+                    }
+                ]
+            },
+            allow_unicode=True,
+        ),
         encoding="utf-8",
     )
     assert find_leaks(tmp_path, benchmark) == [("nlu.yml", copied.strip())]
@@ -107,7 +124,11 @@ def test_development_and_held_out_sets_hold_no_benchmark_sentence(benchmark: set
     leaks = [
         (path.name, text)
         for path in sorted((ROOT / "eval").glob("*/*.jsonl"))
-        for text in (json.loads(line).get("text", "") for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
+        for text in (
+            json.loads(line).get("text", "")
+            for line in path.read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        )
         if normalise(text) in benchmark
     ]
     assert not leaks, f"benchmark sentences in eval/: {leaks[:10]}"

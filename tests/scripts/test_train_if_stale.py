@@ -40,5 +40,7 @@ def test_fingerprint_tracks_knowledge_base_names(tmp_path: Path) -> None:
     make_project(tmp_path)
     first = train_if_stale.fingerprint(tmp_path)
     entry = tmp_path / "knowledge_base" / "data" / "entries" / "jiuzhaigou.yml"
-    entry.write_text(entry.read_text(encoding="utf-8") + "# a new alias would go here\n", encoding="utf-8")
+    entry.write_text(
+        entry.read_text(encoding="utf-8") + "# a new alias would go here\n", encoding="utf-8"
+    )
     assert train_if_stale.fingerprint(tmp_path) != first

@@ -18,9 +18,14 @@ ROOT = Path(__file__).resolve().parents[3]
 
 @pytest.fixture(scope="module")
 def tokenizer(tmp_path_factory: pytest.TempPathFactory) -> MultilingualTokenizer:
-    config = {**MultilingualTokenizer.get_default_config(), "dictionary_path": str(ROOT / "bot" / "jieba_dict")}
+    config = {
+        **MultilingualTokenizer.get_default_config(),
+        "dictionary_path": str(ROOT / "bot" / "jieba_dict"),
+    }
     storage = LocalModelStorage(tmp_path_factory.mktemp("tok"))
-    return MultilingualTokenizer.create(config, storage, Resource("tok"), ExecutionContext(GraphSchema({}), "t"))
+    return MultilingualTokenizer.create(
+        config, storage, Resource("tok"), ExecutionContext(GraphSchema({}), "t")
+    )
 
 
 def tokens(tokenizer: MultilingualTokenizer, text: str) -> list[str]:

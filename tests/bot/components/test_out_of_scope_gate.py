@@ -20,7 +20,9 @@ from bot.components.out_of_scope_gate import OutOfScopeGate
 from scripts import calibrate_nlu
 
 
-def message(vector: list[float], intent: str | None = None, second: list[float] | None = None) -> Message:
+def message(
+    vector: list[float], intent: str | None = None, second: list[float] | None = None
+) -> Message:
     """A message with a sentence feature from the featurizer aliased "use" (and "e5" when given)."""
     data = {TEXT: "x"}
     if intent:
@@ -57,12 +59,17 @@ def gate(tmp_path: Path) -> OutOfScopeGate:
 
 
 def with_prediction(
-    vector: list[float], intent: str, ranking: list[tuple[str, float]] | None = None, second: list[float] | None = None
+    vector: list[float],
+    intent: str,
+    ranking: list[tuple[str, float]] | None = None,
+    second: list[float] | None = None,
 ) -> Message:
     m = message(vector, second=second)
     ranking = ranking or [(intent, 0.9)]
     m.set(INTENT, {"name": intent, "confidence": ranking[0][1]})
-    m.set("intent_ranking", [{"name": name, "confidence": confidence} for name, confidence in ranking])
+    m.set(
+        "intent_ranking", [{"name": name, "confidence": confidence} for name, confidence in ranking]
+    )
     return m
 
 
@@ -87,7 +94,9 @@ def test_out_of_scope_training_examples_do_not_count_as_in_scope(gate: OutOfScop
 
 def test_training_without_sentence_embeddings_fails_clearly(tmp_path: Path) -> None:
     component = OutOfScopeGate.create(
-        {**OutOfScopeGate.get_default_config(), "threshold": 0.8}, LocalModelStorage(tmp_path), Resource("g"),
+        {**OutOfScopeGate.get_default_config(), "threshold": 0.8},
+        LocalModelStorage(tmp_path),
+        Resource("g"),
         ExecutionContext(GraphSchema({}), "t"),
     )
     with pytest.raises(ValueError, match="SentenceEncoderFeaturizer"):
@@ -131,9 +140,19 @@ def test_without_override_the_classifier_out_of_scope_always_stands(gate: OutOfS
 
 def two_encoder_gate(tmp_path: Path, **config: object) -> OutOfScopeGate:
     """A gate trained on features from two encoders; on "e5" the in-scope example sits elsewhere."""
-    config = {"threshold": 0.0, "encoders": {"use": 1.0, "e5": 3.0}, "reject_margin": 0.0, "override_margin": 0.5, **config}
+    config = {
+        "threshold": 0.0,
+        "encoders": {"use": 1.0, "e5": 3.0},
+        "reject_margin": 0.0,
+        "override_margin": 0.5,
+        **config,
+    }
     tmp_path.mkdir(parents=True, exist_ok=True)
-    storage, resource, context = LocalModelStorage(tmp_path), Resource("gate"), ExecutionContext(GraphSchema({}), "test")
+    storage, resource, context = (
+        LocalModelStorage(tmp_path),
+        Resource("gate"),
+        ExecutionContext(GraphSchema({}), "test"),
+    )
     component = OutOfScopeGate.create(config, storage, resource, context)
     component.train(
         TrainingData(
@@ -152,18 +171,25 @@ def test_second_encoder_weighs_into_the_margin(tmp_path: Path) -> None:
     e5 = [0.0, 0.8, 0.2]
     use_margin = (0.6 - 0.7) / np.hypot(0.6, 0.7)
     e5_margin = (0.8 - 0.2) / np.hypot(0.8, 0.2)
-    weighted = two_encoder_gate(tmp_path / "a").process([with_prediction(use, "ask_weather", second=e5)])[0]
+    weighted = two_encoder_gate(tmp_path / "a").process(
+        [with_prediction(use, "ask_weather", second=e5)]
+    )[0]
     assert weighted.get(INTENT)["name"] == "ask_weather"
     assert weighted.get("gate_margin") == pytest.approx(use_margin + 3 * e5_margin, abs=1e-3)
     assert set(weighted.get("gate_similarities")) == {"use", "e5"}
     first_only = two_encoder_gate(tmp_path / "b", encoders={"use": 1.0, "e5": 0.0})
-    assert first_only.process([with_prediction(use, "ask_weather", second=e5)])[0].get(INTENT)["name"] == "out_of_scope"
+    assert (
+        first_only.process([with_prediction(use, "ask_weather", second=e5)])[0].get(INTENT)["name"]
+        == "out_of_scope"
+    )
 
 
 def test_training_names_the_missing_encoder(tmp_path: Path) -> None:
     component = OutOfScopeGate.create(
         {**OutOfScopeGate.get_default_config(), "encoders": {"use": 1.0, "e5": 1.0}},
-        LocalModelStorage(tmp_path), Resource("g"), ExecutionContext(GraphSchema({}), "t"),
+        LocalModelStorage(tmp_path),
+        Resource("g"),
+        ExecutionContext(GraphSchema({}), "t"),
     )
     with pytest.raises(ValueError, match="'e5'"):
         component.train(TrainingData(training_examples=[message([1, 0, 0, 0], "greet")]))
@@ -173,31 +199,60 @@ CASES = [
     ([0.95, 0.05, 0.0, 0.0], [0.0, 1.0, 0.0], [("ask_weather", 0.9), ("greet", 0.1)]),
     ([0.3, 0.95, 0.0, 0.0], [0.0, 0.2, 0.9], [("ask_weather", 0.8), ("greet", 0.2)]),
     ([0.6, 0.7, 0.0, 0.0], [0.0, 0.8, 0.2], [("ask_weather", 0.8), ("greet", 0.2)]),
-    ([0.95, 0.0, 0.0, 0.1], [0.0, 1.0, 0.1], [("out_of_scope", 0.6), ("ask_weather", 0.3), ("greet", 0.1)]),
+    (
+        [0.95, 0.0, 0.0, 0.1],
+        [0.0, 1.0, 0.1],
+        [("out_of_scope", 0.6), ("ask_weather", 0.3), ("greet", 0.1)],
+    ),
     ([0.7, 0.7, 0.0, 0.0], [0.0, 0.6, 0.6], [("out_of_scope", 0.6), ("ask_weather", 0.4)]),
     ([0.9, 0.3, 0.0, 0.0], [0.0, 1.0, 0.0], [("ask_weather", 0.08), ("greet", 0.07)]),
-    ([0.9, 0.3, 0.0, 0.0], [0.0, 1.0, 0.0], [("ask_weather", 0.45), ("greet", 0.44), ("thank", 0.11)]),
-    ([0.95, 0.0, 0.0, 0.1], [0.0, 1.0, 0.1], [("out_of_scope", 0.5), ("ask_weather", 0.25), ("greet", 0.25)]),
+    (
+        [0.9, 0.3, 0.0, 0.0],
+        [0.0, 1.0, 0.0],
+        [("ask_weather", 0.45), ("greet", 0.44), ("thank", 0.11)],
+    ),
+    (
+        [0.95, 0.0, 0.0, 0.1],
+        [0.0, 1.0, 0.1],
+        [("out_of_scope", 0.5), ("ask_weather", 0.25), ("greet", 0.25)],
+    ),
 ]
 
 
 @pytest.mark.parametrize(("vector", "second", "ranking"), CASES)
 @pytest.mark.parametrize("ambiguity", [0.0, 0.05])
 def test_calibration_simulates_exactly_what_gate_and_fallback_do(
-    tmp_path: Path, vector: list[float], second: list[float], ranking: list[tuple[str, float]], ambiguity: float
+    tmp_path: Path,
+    vector: list[float],
+    second: list[float],
+    ranking: list[tuple[str, float]],
+    ambiguity: float,
 ) -> None:
     """`make calibrate` chooses values by simulating the pipeline's end; the simulation must match
     OutOfScopeGate followed by Rasa's own FallbackClassifier, both per message and vectorised."""
     gate = two_encoder_gate(tmp_path, threshold=0.2, reject_margin=0.05, override_margin=0.25)
-    fallback_config = {**FallbackClassifier.get_default_config(), "threshold": 0.1, "ambiguity_threshold": ambiguity}
-    fallback = FallbackClassifier.create(fallback_config, LocalModelStorage(tmp_path), Resource("f"), ExecutionContext(GraphSchema({}), "t"))
-    m = fallback.process(gate.process([with_prediction(vector, ranking[0][0], ranking, second=second)]))[0]
+    fallback_config = {
+        **FallbackClassifier.get_default_config(),
+        "threshold": 0.1,
+        "ambiguity_threshold": ambiguity,
+    }
+    fallback = FallbackClassifier.create(
+        fallback_config,
+        LocalModelStorage(tmp_path),
+        Resource("f"),
+        ExecutionContext(GraphSchema({}), "t"),
+    )
+    m = fallback.process(
+        gate.process([with_prediction(vector, ranking[0][0], ranking, second=second)])
+    )[0]
     observed = {
         "gold": "ask_weather",
         "intent": m.get("classifier_intent")["name"],
         "confidence": m.get("classifier_intent")["confidence"],
         "ranking": m.get("classifier_ranking"),
-        "similarities": {k: (v["in_scope"], v["out_of_scope"]) for k, v in m.get("gate_similarities").items()},
+        "similarities": {
+            k: (v["in_scope"], v["out_of_scope"]) for k, v in m.get("gate_similarities").items()
+        },
     }
     setting = calibrate_nlu.Setting({"use": 1.0, "e5": 3.0}, 0.2, 0.05, 0.25, 0.1, ambiguity)
     assert calibrate_nlu.decide(observed, setting) == m.get(INTENT)["name"]
