@@ -13,7 +13,6 @@ RASA_INTERFACE=${RASA_INTERFACE:-127.0.0.1}
 export ACTION_SERVER_HOST=${ACTION_SERVER_HOST:-127.0.0.1} ACTION_SERVER_PORT=$ACTIONS_PORT
 export PLATFORM_HOST=${PLATFORM_HOST:-127.0.0.1}
 RASA_CORS_ORIGINS=${RASA_CORS_ORIGINS:-}  # space- or comma-separated browser origins; empty: no CORS
-MODEL="models/$(cat models/current)"
 LOG_DIR=${LOG_DIR:-logs}
 RUN_DIR=${RUN_DIR:-var/run}
 mkdir -p "$LOG_DIR" "$RUN_DIR"
@@ -63,6 +62,7 @@ wait_for() {  # name, url, seconds, [query string kept off the command line and 
 start "platform API" "$LOG_DIR/platform.log" .venv/app/bin/uvicorn server:app \
   --host "$PLATFORM_HOST" --port "$PLATFORM_PORT" --no-access-log
 start "action server" "$LOG_DIR/actions.log" .venv/app/bin/python -m actions.server
+MODEL=${RASA_MODEL:-models/$(cat models/current)}  # RASA_MODEL: a model file to serve instead
 start "Rasa" "$LOG_DIR/rasa.log" .venv/rasa/bin/rasa run --enable-api --auth-token "$RASA_AUTH_TOKEN" \
   ${cors_args[@]+"${cors_args[@]}"} --interface "$RASA_INTERFACE" --port "$RASA_PORT" --model "$MODEL" \
   --endpoints endpoints.yml --credentials credentials.yml --logging-config-file bot/logging.yml

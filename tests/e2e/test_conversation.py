@@ -1,13 +1,8 @@
 """End to end: the trained model, the action server, the knowledge-base index and the platform API,
-started the way `make run` starts them, answering on Rasa's REST channel."""
+started the way `make run` starts them (tests/e2e/conftest.py), answering on Rasa's REST channel."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -15,51 +10,15 @@ import pytest
 import yaml
 
 from common.languages import SUPPORTED_LANGUAGES
+from tests.e2e.conftest import PORTS, STAFF_TOKEN
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 ROOT = Path(__file__).resolve().parents[2]
-PORTS = {"RASA_PORT": "15005", "ACTIONS_PORT": "15055", "PLATFORM_PORT": "18000"}
-STAFF_TOKEN = "e2e-staff-token-not-a-secret"
 I18N = {
     lang: yaml.safe_load((ROOT / "bot" / "i18n" / f"{lang}.yml").read_text("utf-8"))
     for lang in SUPPORTED_LANGUAGES
 }
-
-
-@pytest.fixture(scope="module")
-def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not (ROOT / "models" / "current").exists():
-        pytest.fail("no trained model: `make test` trains it before running the tests")
-    var = tmp_path_factory.mktemp("e2e")
-    env = {
-        **os.environ,
-        **PORTS,
-        "LOG_DIR": str(var),
-        "RUN_DIR": str(var),
-        "PLATFORM_DATABASE_URL": f"sqlite:///{var}/platform.db",
-        "PLATFORM_STAFF_API_TOKEN": STAFF_TOKEN,
-        "SECRETS_FILE": str(var / "secrets.env"),  # the other secrets: generated for this run
-    }
-    process = subprocess.Popen(
-        ["bash", "scripts/run_all.sh"], cwd=ROOT, env=env, start_new_session=True,
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
-    try:
-        deadline = time.monotonic() + 420
-        assert process.stdout is not None
-        for line in process.stdout:
-            if "all up" in line:
-                break
-            if time.monotonic() > deadline or process.poll() is not None:
-                pytest.fail(f"servers did not start; logs in {var}: {line}")
-        yield f"http://127.0.0.1:{PORTS['RASA_PORT']}"
-    finally:
-        os.killpg(process.pid, signal.SIGINT)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
 
 
 def say(base: str, sender: str, message: str) -> list[str]:

@@ -1,0 +1,92 @@
+"""The running stack for end-to-end tests: scripts/run_all.sh on spare ports, started once per
+session (as `make run` starts it), with its secrets file and logs in a temporary folder."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+PORTS = {"RASA_PORT": "15005", "ACTIONS_PORT": "15055", "PLATFORM_PORT": "18000"}
+STAFF_TOKEN = "e2e-staff-token-not-a-secret"
+
+
+@dataclass(frozen=True)
+class Stack:
+    """Where the servers answer, and the files the run wrote."""
+
+    rasa: str
+    actions: str
+    platform: str
+    log_dir: Path
+    secrets: dict[str, str]
+
+
+def read_secrets(path: Path) -> dict[str, str]:
+    """``NAME=value`` lines of a secrets file."""
+    pairs = (line.split("=", 1) for line in path.read_text().splitlines() if "=" in line)
+    return {name: value for name, value in pairs}
+
+
+def run_all_env(var: Path, **overrides: str) -> dict[str, str]:
+    """Environment of scripts/run_all.sh for a run whose files go to ``var``."""
+    return {
+        **os.environ,
+        **PORTS,
+        "LOG_DIR": str(var),
+        "RUN_DIR": str(var),
+        "SECRETS_FILE": str(var / "secrets.env"),
+        "PLATFORM_DATABASE_URL": f"sqlite:///{var}/platform.db",
+        "PLATFORM_STAFF_API_TOKEN": STAFF_TOKEN,
+        **overrides,
+    }
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    if not (ROOT / "models" / "current").exists():
+        pytest.fail("no trained model: `make test` trains it before running the tests")
+    var = tmp_path_factory.mktemp("e2e")
+    process = subprocess.Popen(
+        ["bash", "scripts/run_all.sh"],
+        cwd=ROOT,
+        env=run_all_env(var),
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 420
+        assert process.stdout is not None
+        for line in process.stdout:
+            if "all up" in line:
+                break
+            if time.monotonic() > deadline or process.poll() is not None:
+                pytest.fail(f"servers did not start; logs in {var}: {line}")
+        yield Stack(
+            rasa=f"http://127.0.0.1:{PORTS['RASA_PORT']}",
+            actions=f"http://127.0.0.1:{PORTS['ACTIONS_PORT']}",
+            platform=f"http://127.0.0.1:{PORTS['PLATFORM_PORT']}",
+            log_dir=var,
+            secrets=read_secrets(var / "secrets.env"),
+        )
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture(scope="session")
+def servers(stack: Stack) -> str:
+    """Base URL of Rasa's REST channel."""
+    return stack.rasa
