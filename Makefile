@@ -88,11 +88,12 @@ calibrate: install train ## Choose the out-of-scope gate and fallback thresholds
 bench: install kb ## Retrieval latency/memory, then turn speed over the REST channel (needs a trained model)
 	$(APP_PY) -m knowledge_base.bench
 
-lint: install ## ruff
+lint: install ## ruff check and ruff format --check
 	$(APP_VENV)/bin/ruff check .
+	$(APP_VENV)/bin/ruff format --check .
 
-types: install ## mypy on the application packages
-	$(APP_VENV)/bin/mypy knowledge_base platform_api actions channels
+types: install ## mypy on every package (bot/ without Rasa's types: ignore_missing_imports)
+	$(APP_VENV)/bin/mypy knowledge_base platform_api actions channels bot scripts common
 
 format: install ## ruff format
 	$(APP_VENV)/bin/ruff format .

@@ -40,7 +40,9 @@ def load_texts(i18n_dir: Path = I18N_DIR) -> dict[str, dict[str, list[str]]]:
 def build(texts: dict[str, dict[str, list[str]]]) -> dict[str, object]:
     """Builds the ``responses`` section of the domain from the per-language texts."""
     reference = texts[FALLBACK_LANGUAGE]
-    unsupported = [{"text": t, "condition": [_slot("und")]} for t in reference[UNSUPPORTED_KEY]]
+    unsupported: list[dict[str, object]] = [
+        {"text": t, "condition": [_slot("und")]} for t in reference[UNSUPPORTED_KEY]
+    ]
     responses: dict[str, list[dict[str, object]]] = {}
     for key in reference:
         variations: list[dict[str, object]] = []

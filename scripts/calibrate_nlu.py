@@ -249,7 +249,9 @@ def pipeline_setting(encoders: list[str]) -> Setting:
 
     config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
     gate = next(c for c in config["pipeline"] if c["name"].endswith("OutOfScopeGate"))
-    fallback = next((c for c in config["pipeline"] if c["name"] == "FallbackClassifier"), {})
+    fallback: dict[str, Any] = next(
+        (c for c in config["pipeline"] if c["name"] == "FallbackClassifier"), {}
+    )
     weights = {name: float(gate.get("encoders", {}).get(name, 0.0)) for name in encoders}
     return Setting(
         weights,

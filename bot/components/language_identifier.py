@@ -84,7 +84,7 @@ class LanguageIdentifier(GraphComponent):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Annotates training examples with ``language`` (no entities added)."""
         messages = [m for m in training_data.training_examples if _text_of(m)]
-        guesses = self._identifier.detect_batch([_text_of(m) for m in messages])
+        guesses = self._identifier.detect_batch([_text_of(m) or "" for m in messages])
         for message, guess in zip(messages, guesses, strict=False):
             self._set_attributes(message, guess)
         return training_data
