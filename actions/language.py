@@ -109,11 +109,12 @@ _FRAMES = (
     # German
     r"\b(?:sprechen|k[öo]nnen|k[öo]nnten|verstehen)\s+sie\s+(?:\w+\s+){0,2}?{L}",
     r"\b(?:sprichst|kannst|k[öo]nntest|verstehst)\s+du\s+(?:\w+\s+){0,2}?{L}",
+    r"\b(?:sie|du)\s+(?:sprechen|sprichst|verstehen|verstehst)\s+(?:\w+\s+)?{L}",
     r"^(?:bitte\s+)?(?:sprich|sprecht|schreib|antworte|rede)\s+(?:\w+\s+)?{L}",
     r"\bich\s+(?:spreche|m[öo]chte|will|h[äa]tte|w[üu]rde)\s+(?:\w+\s+){0,2}?{L}",
     # Spanish
     r"(?:^|\b(?:t[úu]|usted|ustedes|puedes|puede|podr[íi]as?|podemos|quiero|yo)\s+(?:\w+\s+)?)"
-    r"(?:habl(?:a|as|e|ar|o|en)|sab(?:es|e))\s+(?:en\s+)?{L}",
+    r"(?:habl(?:a|as|e|ar|o|en)|sab(?:es|e))(?:\s+(?:usted|ustedes|t[úu]))?\s+(?:en\s+)?{L}",
     r"\b(?:prefiero|ponga|pon)\s+(?:el\s+)?{L}",
     # Russian
     r"\b(?:вы|ты|я)\s+(?:\w+\s+)?(?:говорите|говоришь|говорю|знаете|знаешь|предпочитаю)\s+(?:по[-\s]?)?{L}",
