@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-DEFAULT_MAX_MESSAGE_CHARS = 500
-"""Longer messages get a polite notice; the pipeline answers this length in well under a second."""
+DEFAULT_MAX_MESSAGE_CHARS = 300
+"""Longer messages get a polite notice: the NLU pipeline needs about a second of CPU for 300 characters."""
 DEFAULT_MAX_BODY_BYTES = 1_000_000
 DEFAULT_DETECT_CHARS = 200
 MAX_SENDER_CHARS = 128
