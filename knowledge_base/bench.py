@@ -100,11 +100,40 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(turn_bench.table(turns))
         figures.update(turns)
+    figures.update(first_run_and_training())
     REPORT.parent.mkdir(parents=True, exist_ok=True)
     REPORT.write_text(json.dumps(figures, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {REPORT}")
     print(json.dumps(figures, ensure_ascii=False))
     return 0
+
+
+FIRST_RUN_TARGET_S = 720
+TIMINGS_DIR = REPO_ROOT / "build" / "timings"
+
+
+def first_run_and_training() -> dict[str, Any]:
+    """Training times measured by ``scripts.bench_training`` (run just before by ``make bench``) and
+    the last time ``make run`` took to "all up", printed next to their targets."""
+    figures: dict[str, Any] = {}
+    training = TIMINGS_DIR / "bench_training.json"
+    if training.exists():
+        figures.update(json.loads(training.read_text("utf-8")))
+    run = TIMINGS_DIR / "run.json"
+    if run.exists():
+        last = json.loads(run.read_text("utf-8"))
+        figures["make_run_to_all_up_s"] = last.get("seconds_to_all_up")
+        figures["make_run_fresh_install"] = last.get("fresh_install")
+        figures["make_run_target_s"] = FIRST_RUN_TARGET_S
+    rows = [
+        ("training from scratch", "train_from_scratch_s", "train_from_scratch_target_s"),
+        ("retrain after NLU edit", "train_after_nlu_edit_s", "train_after_nlu_edit_target_s"),
+        ("make run to all up (last)", "make_run_to_all_up_s", "make_run_target_s"),
+    ]
+    print(f"{'first run and training':28}{'measured s':>12}{'target s':>10}")
+    for label, key, target in rows:
+        print(f"{label:28}{figures.get(key, '-')!s:>12}{figures.get(target, '-')!s:>10}")
+    return figures
 
 
 def retrieval(encoders: list[str]) -> list[dict[str, Any]]:

@@ -67,9 +67,17 @@ start "Rasa" "$LOG_DIR/rasa.log" .venv/rasa/bin/rasa run --enable-api --auth-tok
   ${cors_args[@]+"${cors_args[@]}"} --interface "$RASA_INTERFACE" --port "$RASA_PORT" --model "$MODEL" \
   --endpoints endpoints.yml --credentials credentials.yml --logging-config-file bot/logging.yml
 
-wait_for "platform API" "http://127.0.0.1:$PLATFORM_PORT/api/health" 120
+wait_for "platform API (knowledge base warm)" "http://127.0.0.1:$PLATFORM_PORT/api/health/ready" 180
 wait_for "action server" "http://127.0.0.1:$ACTIONS_PORT/health" 120
 wait_for "Rasa" "http://127.0.0.1:$RASA_PORT/status" 300 "token=$RASA_AUTH_TOKEN"
+if [[ -n "${MAKE_STARTED:-}" ]]; then
+  # `make run` exports when it started and whether it had to install / train first (read by make bench).
+  mkdir -p build/timings
+  printf '{"seconds_to_all_up": %d, "fresh_install": %s, "no_model_before": %s, "finished": "%s"}\n' \
+    "$(( $(date +%s) - MAKE_STARTED ))" "${FRESH_INSTALL:-false}" "${NEEDED_TRAINING:-false}" \
+    "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >build/timings/run.json
+  echo "==> [run] $(( $(date +%s) - MAKE_STARTED )) s from \`make run\` to all up"
+fi
 cat <<TXT
 ==> [run] all up. Try:
     curl -s localhost:$RASA_PORT/webhooks/rest/webhook -d '{"sender":"me","message":"你好"}'

@@ -69,13 +69,13 @@ def test_unsupported_language(component: LanguageIdentifier) -> None:
     assert _entities(message, "unsupported_language")[0]["value"] == "it"
 
 
-def test_training_data_gets_language_but_no_entities(component: LanguageIdentifier) -> None:
+def test_training_data_is_left_unannotated(component: LanguageIdentifier) -> None:
     examples = [
         Message({TEXT: "こんにちは", "intent": "greet"}),
         Message({TEXT: "Сколько стоит билет?", "intent": "ask_ticket_price"}),
     ]
     component.process_training_data(TrainingData(training_examples=examples))
-    assert [m.get("language") for m in examples] == ["ja", "ru"]
+    assert [m.get("language") for m in examples] == [None, None]
     assert all(not m.get(ENTITIES) for m in examples)
 
 
