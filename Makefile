@@ -34,7 +34,7 @@ LOCAL_WHEELS := $(wildcard /opt/wheels)
 UV_PIP = $(UV) pip install $(if $(LOCAL_WHEELS),--find-links $(LOCAL_WHEELS)) --python
 
 .PHONY: help install run test test-fast kb kb-check responses train validate predict-nlu \
-        predict-langid predict-kb eval calibrate bench lint types format clean
+        predict-langid predict-kb eval eval-dialogues calibrate bench lint types format clean
 
 help: ## Show this help
 	@grep -hE '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*?## "}{printf "  \033[36m%-16s\033[0m %s\n",$$1,$$2}'
@@ -100,6 +100,9 @@ eval: install kb train ## NLU, language-ID and retrieval evaluation reports unde
 	$(APP_PY) scripts/eval_langid.py
 	$(APP_PY) -m knowledge_base.evaluate
 	$(APP_PY) -m knowledge_base.evaluate --encoders use --questions eval/kb_questions_independent.jsonl
+
+eval-dialogues: install kb ## Replay eval/dialogues/ over the REST channel; per-language table, reports/dialogues*.json (needs a trained model)
+	$(APP_PY) -m scripts.eval_dialogues
 
 calibrate: install train ## Choose the out-of-scope gate and fallback thresholds on eval/dev (never on benchmarks)
 	$(RASA_PY) scripts/calibrate_nlu.py
