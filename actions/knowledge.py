@@ -82,6 +82,8 @@ class ActionAnswerKnowledge(Action):
             logger.warning("knowledge service failed: %s", error)
             dispatcher.utter_message(response="utter_kb_error")
             return []
+        if found.kind == "unknown" and found.unknown_place:
+            return await self._unknown_place(dispatcher, tracker, language, found.unknown_place)
         if not found.matches:
             dispatcher.utter_message(response="utter_default")
             return []
@@ -111,6 +113,23 @@ class ActionAnswerKnowledge(Action):
             follow_previous=not recommending,
             k=RECOMMENDATIONS if recommending else 1,
         )
+
+    async def _unknown_place(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, language: str, place: str
+    ) -> list[EventType]:
+        """Says the place is not covered yet, files the question for editors, forgets the old place.
+
+        Filing is best effort: the tourist gets the answer even when the platform refuses it.
+        """
+        dispatcher.utter_message(response="utter_unknown_place", place=place)
+        try:
+            await self.client.log_unanswered(
+                place=place, language=language, question=tracker.latest_message.get("text") or ""
+            )
+        except PlatformApiError as error:
+            logger.warning("unanswered question not filed: %s", error)
+        logger.info("unknown place asked in %s", language)
+        return [SlotSet("attraction", None)]
 
     async def _suggest_upcoming_events(
         self, dispatcher: CollectingDispatcher, language: str, already: set[str]

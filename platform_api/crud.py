@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from platform_api.models import Escalation, EscalationStatus, utcnow
-from platform_api.schemas import EscalationCreate, EscalationUpdate
+from platform_api.models import Escalation, EscalationStatus, UnansweredQuestion, utcnow
+from platform_api.schemas import EscalationCreate, EscalationUpdate, UnansweredCreate
 
 REFERENCE_TZ = ZoneInfo("Asia/Shanghai")
 """References carry the local (China Standard Time) date staff see on their calendar."""
@@ -100,3 +100,48 @@ def update_escalation(
     session.commit()
     session.refresh(escalation)
     return escalation
+
+
+def create_unanswered(
+    *, session: Session, unanswered_in: UnansweredCreate, now: dt.datetime | None = None
+) -> UnansweredQuestion:
+    """Store one unanswered question (already stripped of personal numbers by the schema)."""
+    row = UnansweredQuestion(**unanswered_in.model_dump(), created_at=now or utcnow())
+    session.add(row)
+    session.commit()
+    session.refresh(row)
+    return row
+
+
+def list_unanswered(
+    *,
+    session: Session,
+    language: str | None = None,
+    reason: str | None = None,
+    offset: int = 0,
+    limit: int = 50,
+    top: int = 10,
+) -> tuple[list[UnansweredQuestion], int, list[tuple[str, int]]]:
+    """Newest first, optionally filtered; the total count; the ``top`` most-asked places."""
+    filters = []
+    if language is not None:
+        filters.append(UnansweredQuestion.language == language)
+    if reason is not None:
+        filters.append(UnansweredQuestion.reason == reason)
+    rows = session.scalars(
+        select(UnansweredQuestion)
+        .where(*filters)
+        .order_by(UnansweredQuestion.created_at.desc(), UnansweredQuestion.id.desc())
+        .offset(offset)
+        .limit(limit)
+    ).all()
+    count = session.scalar(select(func.count()).select_from(UnansweredQuestion).where(*filters))
+    asked = func.count(UnansweredQuestion.id)
+    places = session.execute(
+        select(UnansweredQuestion.place, asked)
+        .where(*filters, UnansweredQuestion.place != "")
+        .group_by(UnansweredQuestion.place)
+        .order_by(asked.desc(), UnansweredQuestion.place)
+        .limit(top)
+    ).all()
+    return list(rows), count or 0, [(str(place), int(n)) for place, n in places]

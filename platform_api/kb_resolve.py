@@ -1,16 +1,19 @@
-"""Which knowledge-base entries a tourist's message means.
+"""Which knowledge-base entries a tourist's message means (``POST /api/kb/resolve``).
 
-The order is the knowledge action's: an entry the bot's NLU gazetteer named (attraction first,
-then topic), else an alias written in the text, else — for follow-ups such as "and how do I get
-there?" — the previous turn's entry, else hybrid search.
+The decision is :mod:`knowledge_base.place_resolution`'s: a place named in the message wins (NLU
+entities, names, misspellings, translations, romanisations), a place the knowledge base does not
+have is reported as unknown (never another place, never search), the previous turn's place carries
+over only when the message names none, a named topic goes to its entry, otherwise hybrid search.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import threading
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
+from knowledge_base.place_resolution import Kind, PlaceDecision, PlaceResolver
 from platform_api.kb import Retriever
 
 if TYPE_CHECKING:
@@ -18,25 +21,43 @@ if TYPE_CHECKING:
 
 Match = Literal["entity", "alias", "previous", "search", "none"]
 ENTITY_KINDS = ("attraction", "topic")
-NAMED_SCORE = 1.0
 
 
 @dataclass(frozen=True)
 class Resolution:
-    """How the entries were found, and the entries with their scores, best first."""
+    """How the entries were found, and the entries with their scores, best first.
+
+    ``match`` is the historical summary (entity/alias/previous/search/none); ``kind`` the place
+    decision (named/carried_over/unknown/topic/searched/none); ``unknown_place`` the words naming a
+    place the knowledge base does not have (``kind == "unknown"``).
+    """
 
     match: Match
     hits: list[tuple[Entry, float]]
+    kind: Kind = "none"
+    unknown_place: str | None = None
+    mention: str | None = None
 
 
-def named_in_entities(retriever: Retriever, entities: Iterable[tuple[str, str]]) -> str | None:
-    """The first known entry id among ``(kind, value)`` mentions, attractions before topics."""
+_LOCK = threading.Lock()
+_RESOLVERS: dict[int, tuple[Mapping[str, Entry], PlaceResolver]] = {}
+
+
+def place_resolver(entries: Mapping[str, Entry]) -> PlaceResolver:
+    """One :class:`PlaceResolver` per loaded set of entries (built on first use, then reused)."""
+    with _LOCK:
+        cached = _RESOLVERS.get(id(entries))
+        if cached is None or cached[0] is not entries:
+            cached = (entries, PlaceResolver(entries))
+            _RESOLVERS.clear()  # one knowledge base per process; drop a replaced one
+            _RESOLVERS[id(entries)] = cached
+        return cached[1]
+
+
+def ordered_entities(entities: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """``(kind, value)`` mentions, attractions before topics, other kinds dropped."""
     mentions = list(entities)
-    for kind in ENTITY_KINDS:
-        for entity, value in mentions:
-            if entity == kind and retriever.get(value) is not None:
-                return value
-    return None
+    return [(k, v) for kind in ENTITY_KINDS for k, v in mentions if k == kind]
 
 
 def resolve(
@@ -49,17 +70,35 @@ def resolve(
     follow_previous: bool = True,
     k: int = 1,
 ) -> Resolution:
-    """Named entry first; a follow-up without a name resolves to ``previous``; else search."""
-    candidates: list[tuple[Match, str | None]] = [
-        ("entity", named_in_entities(retriever, entities)),
-        ("alias", retriever.match_alias(text) if text.strip() else None),
-        ("previous", previous if follow_previous else None),
+    """The place decision for ``text``, with the chosen entries and their facts."""
+    mentions = ordered_entities(entities)
+    resolver = place_resolver(retriever.entries)
+
+    def search(query: str) -> list[tuple[str, float]]:
+        return [(hit.entry_id, float(hit.score)) for hit in retriever.search(query, lang=lang, k=k)]
+
+    decision = resolver.decide(
+        text, entities=mentions, previous=previous, follow_previous=follow_previous, search=search
+    )
+    hits = [
+        (entry, score)
+        for entry_id, score in decision.hits
+        if (entry := retriever.get(entry_id)) is not None
     ]
-    for match, entry_id in candidates:
-        entry = retriever.get(entry_id) if entry_id is not None else None
-        if entry is not None:
-            return Resolution(match, [(entry, NAMED_SCORE)])
-    if not text.strip():
-        return Resolution("none", [])
-    hits = retriever.search(text.strip(), lang=lang, k=k)
-    return Resolution("search" if hits else "none", [(h.entry, float(h.score)) for h in hits])
+    return Resolution(
+        match=_match(decision, {v for _, v in mentions}),
+        hits=hits,
+        kind=decision.kind,
+        unknown_place=decision.mention if decision.kind == "unknown" else None,
+        mention=decision.mention,
+    )
+
+
+def _match(decision: PlaceDecision, entity_ids: set[str]) -> Match:
+    if decision.kind in ("named", "topic"):
+        return "entity" if decision.entry_id in entity_ids else "alias"
+    if decision.kind == "carried_over":
+        return "previous"
+    if decision.kind == "searched":
+        return "search"
+    return "none"

@@ -15,7 +15,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
 from common.logsafe import event
-from platform_api.api.routes import escalations, health, kb, ready
+from platform_api.api.routes import escalations, health, kb, ready, unanswered
 from platform_api.core.config import Settings, get_settings
 from platform_api.core.db import create_all, make_engine, make_session_factory
 from platform_api.core.ratelimit import PublicRateLimit, check_public_rate_limit
@@ -89,4 +89,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for module in (health, ready, kb):  # public routes: rate-limited per client address
         app.include_router(module.router, dependencies=[Depends(check_public_rate_limit)])
     app.include_router(escalations.router)  # staff and bot tokens only
+    app.include_router(unanswered.router)  # staff and bot tokens only
     return app

@@ -75,3 +75,20 @@ class Escalation(Base):
     assigned_to: Mapped[str | None] = mapped_column(String(128), default=None)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class UnansweredQuestion(Base):
+    """A tourist question the knowledge base could not answer, for content editors.
+
+    ``place`` is the place the tourist named that no entry covers (e.g. 春熙路, "the Great Wall");
+    ``question`` the wording with phone, ID and passport numbers removed.
+    """
+
+    __tablename__ = "unanswered_question"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    reason: Mapped[str] = mapped_column(String(32), default="unknown_place", index=True)
+    place: Mapped[str] = mapped_column(String(200), default="", index=True)
+    language: Mapped[str] = mapped_column(String(16), index=True)
+    question: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)

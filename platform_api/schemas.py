@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from platform_api.core.privacy import strip_personal_numbers
 from platform_api.models import EscalationStatus
 
 REFERENCE_PATTERN = r"^ESC-\d{8}-\d{4,}$"
@@ -150,10 +151,18 @@ class KbResolvedEntry(BaseModel):
 
 
 class KbResolveResponse(BaseModel):
-    """Answer of ``POST /api/kb/resolve``: how the entries were found, best first."""
+    """Answer of ``POST /api/kb/resolve``: how the entries were found, best first.
+
+    ``kind`` is the place decision (``named``, ``carried_over``, ``unknown``, ``topic``,
+    ``searched``, ``none``); for ``unknown`` the results are empty and ``unknown_place`` holds the
+    words of the message that name a place the knowledge base does not have.
+    """
 
     match: Literal["entity", "alias", "previous", "search", "none"]
     results: list[KbResolvedEntry]
+    kind: Literal["named", "carried_over", "unknown", "topic", "searched", "none"] = "none"
+    unknown_place: str | None = None
+    mention: str | None = None
 
 
 class KbUpcomingEvent(BaseModel):
@@ -174,3 +183,52 @@ class ReadyResponse(BaseModel):
     """Answer of ``GET /api/health/ready``: ``ready``, else ``starting``/``warming``/``failed``."""
 
     status: str
+
+
+class UnansweredCreate(BaseModel):
+    """What the knowledge action files when it cannot answer (bot token)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: Annotated[str, Field(pattern=r"^[a-z][a-z_]{0,31}$")] = "unknown_place"
+    place: Annotated[str, StringConstraints(strip_whitespace=True), Field(max_length=200)] = ""
+    language: Annotated[str, Field(pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$", max_length=16)]
+    question: Annotated[str, Field(max_length=1000)] = ""
+
+    @field_validator("language", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    @field_validator("question", "place")
+    @classmethod
+    def _no_personal_numbers(cls, value: str) -> str:
+        return strip_personal_numbers(value).strip()
+
+
+class UnansweredPublic(BaseModel):
+    """One unanswered question as content editors see it."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    reason: str
+    place: str
+    language: str
+    question: str
+    created_at: dt.datetime
+
+
+class UnansweredPlace(BaseModel):
+    """How often a place nobody has written about was asked for."""
+
+    place: str
+    count: int
+
+
+class UnansweredList(BaseModel):
+    """A page of unanswered questions (newest first), the total, and the most-asked places."""
+
+    data: list[UnansweredPublic]
+    count: int
+    top_places: list[UnansweredPlace]

@@ -29,6 +29,8 @@ DEFAULT_URL = "http://localhost:8000"
 DEFAULT_TIMEOUT_S = 5.0
 MAX_MESSAGE_CHARS = 4000
 """The platform rejects longer ``last_user_message`` values; the client truncates instead."""
+MAX_UNANSWERED_CHARS = 1000
+"""Longest question wording the platform keeps for content editors."""
 MAX_POOL_CONNECTIONS = 64
 """Keep-alive connections to the platform: enough for every concurrent action run."""
 
@@ -80,10 +82,16 @@ class KbMatch:
 @dataclass(frozen=True)
 class KbResolution:
     """How the platform found the entries (``entity``, ``alias``, ``previous``, ``search``,
-    ``none``) and the entries, best first."""
+    ``none``) and the entries, best first.
+
+    ``kind`` is the place decision (``named``, ``carried_over``, ``unknown``, ``topic``,
+    ``searched``, ``none``); ``unknown_place`` names the place the knowledge base does not have.
+    """
 
     match: str
     matches: list[KbMatch]
+    kind: str = "none"
+    unknown_place: str | None = None
 
 
 class PlatformApiClient:
@@ -177,14 +185,17 @@ class PlatformApiClient:
             },
         )
         try:
+            unknown = body.get("unknown_place")
             return KbResolution(
                 match=str(body["match"]),
                 matches=[
                     KbMatch(entry=Entry.model_validate(item["entry"]), score=float(item["score"]))
                     for item in body["results"]
                 ],
+                kind=str(body.get("kind") or "none"),
+                unknown_place=str(unknown) if unknown else None,
             )
-        except (KeyError, TypeError, ValueError, ValidationError) as exc:
+        except (AttributeError, KeyError, TypeError, ValueError, ValidationError) as exc:
             raise PlatformApiError(f"POST {path}: answer is not a resolution") from exc
 
     async def upcoming_events(
@@ -204,6 +215,24 @@ class PlatformApiClient:
             ]
         except (KeyError, TypeError, ValueError, ValidationError) as exc:
             raise PlatformApiError(f"GET {path}: answer is not a list of events") from exc
+
+    async def log_unanswered(
+        self, *, place: str, language: str, question: str, reason: str = "unknown_place"
+    ) -> None:
+        """File a question the knowledge base cannot answer, for content editors.
+
+        The platform removes phone, ID and passport numbers before storing the wording.
+        """
+        await self._request(
+            "POST",
+            "/api/kb/unanswered",
+            json={
+                "reason": reason,
+                "place": place[:200],
+                "language": language,
+                "question": question[:MAX_UNANSWERED_CHARS],
+            },
+        )
 
     async def create_escalation(
         self,

@@ -73,6 +73,7 @@ def test_main_module_app_is_importable(monkeypatch: pytest.MonkeyPatch, tmp_path
         "/api/kb/entries/{entry_id}",
         "/api/kb/resolve",
         "/api/kb/upcoming-events",
+        "/api/kb/unanswered",
     }
 
 

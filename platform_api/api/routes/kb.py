@@ -97,9 +97,11 @@ def get_entry(
 def resolve_entries(retriever: RetrieverDep, body: KbResolveRequest) -> KbResolveResponse:
     """The entries a tourist's message means, with all their facts (the knowledge action's lookup).
 
-    A named entry (NLU entity, then an alias in the text) wins; a follow-up without a name gets
-    ``previous``; otherwise hybrid search returns up to ``k`` entries, or none when nothing is
-    good enough.
+    A place named in the message wins (NLU entity, name, misspelling, translation); a place the
+    knowledge base does not have comes back as ``kind: unknown`` with ``unknown_place`` and no
+    results; a follow-up without a name gets ``previous``; a named topic its entry; otherwise hybrid
+    search returns up to ``k`` entries, or none when nothing is good enough
+    (:mod:`knowledge_base.place_resolution`).
     """
     try:
         resolution = resolve(
@@ -121,6 +123,9 @@ def resolve_entries(retriever: RetrieverDep, body: KbResolveRequest) -> KbResolv
             KbResolvedEntry(score=score, entry=entry.model_dump(mode="json"))
             for entry, score in resolution.hits
         ],
+        kind=resolution.kind,
+        unknown_place=resolution.unknown_place,
+        mention=resolution.mention,
     )
 
 

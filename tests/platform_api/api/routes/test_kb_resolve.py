@@ -34,10 +34,9 @@ def test_resolve_prefers_the_nlu_entity_and_returns_the_full_entry(
         ],
     )
 
-    assert body == {
-        "match": "entity",
-        "results": [{"score": 1.0, "entry": jiuzhaigou.model_dump(mode="json")}],
-    }
+    assert body["match"] == "entity"
+    assert body["kind"] == "named"
+    assert body["results"] == [{"score": 1.0, "entry": jiuzhaigou.model_dump(mode="json")}]
     assert fake_retriever.calls == []
 
 
@@ -80,7 +79,8 @@ def test_resolve_searches_when_nothing_is_named(
 def test_resolve_blank_text_without_context_finds_nothing(
     client: TestClient, fake_retriever: FakeRetriever
 ) -> None:
-    assert _resolve(client, text="   ") == {"match": "none", "results": []}
+    body = _resolve(client, text="   ")
+    assert (body["match"], body["kind"], body["results"]) == ("none", "none", [])
     assert fake_retriever.calls == []
 
 
