@@ -1,9 +1,12 @@
 """Render sourced answers from entry facts, in the eight languages.
 
 Structured facts (prices, hours, phone, reservation) go through per-language templates in
-``knowledge_base/templates/<lang>.yml``; free text is shown in Chinese for ``zh`` and in English for
-every other language. Every answer ends with its source URL and last-verified date; an empty fact
-becomes "not confirmed, please verify with the venue" (plus the phone number when known).
+``knowledge_base/templates/<lang>.yml``; free text (descriptions, tips, addresses, caveats) is shown
+in the tourist's language, so a reply never mixes languages except for proper names and the Chinese
+address that non-Chinese readers get for their taxi driver. A fact's ``caveat`` is told with it in
+every language (its ``note`` is for editors only). Every answer ends with its source URL and
+last-verified date; an empty fact becomes "not confirmed, please verify with the venue" (plus the
+phone number when known). Korean particles and plural forms are chosen by :mod:`knowledge_base.grammar`.
 """
 
 from __future__ import annotations
@@ -14,14 +17,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 import yaml
 
 from common.languages import FALLBACK_LANGUAGE, SUPPORTED_LANGUAGES
-from knowledge_base.schema import Bilingual, Entry, Fact, OpeningPeriod, Ticket
+from knowledge_base.answer_paths import PATH_TOPICS, PathTopic, render_path_answer
+from knowledge_base.grammar import korean_particles, plural
+from knowledge_base.schema import Entry, Fact, LocalizedText, OpeningPeriod, Price, Ticket
 
-Topic = Literal["ticket", "hours", "location", "contact", "reservation", "transport", "info"]
+Topic = (
+    Literal["ticket", "hours", "location", "contact", "reservation", "transport", "info"]
+    | PathTopic
+)
+"""Path topics (route, accessibility, season, altitude, food, duration, practical) render in
+:mod:`knowledge_base.answer_paths`."""
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 _FACT_OF_TOPIC = {
@@ -33,8 +43,6 @@ _FACT_OF_TOPIC = {
     "transport": "transport",
     "info": "details",
 }
-_NOTED_TOPICS = frozenset({"ticket", "hours", "reservation"})
-_CJK_LANGS = frozenset({"zh", "ja"})
 _ZH_RANGE = re.compile(r"(\d{1,2})月(\d{1,2})日?\s*[至到\-–~]\s*(?:次年)?(\d{1,2})月(\d{1,2})日?")
 _MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
 _EN_RANGE = re.compile(
@@ -51,17 +59,22 @@ def templates(lang: str) -> dict[str, Any]:
         return yaml.safe_load(fh)
 
 
-def free_text(text: Bilingual | None, lang: str) -> str:
-    """Chinese for zh, English otherwise; the other language when the wanted one is missing."""
+def free_text(text: LocalizedText | None, lang: str) -> str:
+    """``text`` in ``lang``.
+
+    ``make kb`` refuses an entry whose text misses a language, so the fallback (English, then
+    Chinese) only protects a half-translated entry loaded outside validation from an empty reply.
+    """
     if text is None:
         return ""
-    first, second = (text.zh, text.en) if lang == "zh" else (text.en, text.zh)
-    return (first or second or "").strip()
+    return text.get(lang) or text.get(FALLBACK_LANGUAGE) or text.get("zh")
 
 
-def format_amount(amount: float) -> str:
-    """169.0 -> '169', 12.5 -> '12.5'."""
-    return str(int(amount)) if float(amount).is_integer() else f"{amount:.2f}".rstrip("0")
+def format_amount(amount: float, decimal_sep: str = ".") -> str:
+    """169.0 -> '169', 12.5 -> '12.5' (or '12,5' with ``decimal_sep=','``)."""
+    if float(amount).is_integer():
+        return str(int(amount))
+    return f"{amount:.2f}".rstrip("0").replace(".", decimal_sep)
 
 
 @dataclass(frozen=True)
@@ -80,23 +93,40 @@ class _Ctx:
         name = months[month - 1] if months else str(month)
         return self.t["month_day"].format(month=month, day=day, month_name=name)
 
+    def text(self, value: LocalizedText | None) -> str:
+        return free_text(value, self.lang)
+
+    def join(self, items: list[str]) -> str:
+        """'a, b and c' in the reply language."""
+        if len(items) < 2:
+            return "".join(items)
+        return self.t["list_sep"].join(items[:-1]) + self.t["list_last_sep"] + items[-1]
+
+    def price(self, amount: float) -> str:
+        forms = self.t["currency"]
+        return plural(forms, self.lang, amount).format(
+            amount=format_amount(amount, self.t["decimal_sep"])
+        )
+
 
 def render_answer(entry: Entry, topic: Topic, lang: str, *, today: dt.date | None = None) -> str:
     """One answer about ``topic`` of ``entry`` in ``lang`` (unknown -> English), with its source."""
     if lang not in SUPPORTED_LANGUAGES:
         lang = FALLBACK_LANGUAGE
+    if topic in PATH_TOPICS or (entry.type == "topic" and topic != "info"):
+        path_topic = cast(PathTopic, topic if topic in PATH_TOPICS else "practical")
+        return render_path_answer(entry, path_topic, lang, today=today)
     ctx = _Ctx(entry, lang, templates(lang), today or dt.date.today())
     fact_name = _FACT_OF_TOPIC.get(topic, "details")
     fact: Fact[Any] = getattr(entry, fact_name)
     body = _RENDERERS[topic](ctx, fact)
-    if body is None:
-        lines = [_not_confirmed(ctx, topic)]
-    else:
-        lines = body
-        if fact.note and lang != "zh" and topic in _NOTED_TOPICS:
-            lines.append(ctx.t["note"].format(text=fact.note))
+    lines = [_not_confirmed(ctx, topic)] if body is None else body
+    caveat = ctx.text(fact.caveat)
+    if caveat:
+        lines.append(ctx.t["caveat"].format(text=caveat))
     lines.append(_source_line(ctx, fact))
-    return "\n".join(line for line in lines if line)
+    text = "\n".join(line for line in lines if line)
+    return korean_particles(text) if lang == "ko" else text
 
 
 def render_upcoming_event(entry: Entry, projected: dt.date, lang: str) -> str:
@@ -110,11 +140,11 @@ def render_upcoming_event(entry: Entry, projected: dt.date, lang: str) -> str:
 
 
 def _not_confirmed(ctx: _Ctx, topic: str) -> str:
-    text = ctx.t["not_confirmed"].format(what=ctx.t["topics"][topic], name=ctx.name)
+    parts = [ctx.t["not_confirmed"][topic].format(name=ctx.name), ctx.t["verify"]]
     phone = ctx.entry.phone.value
     if phone:
-        text += ("" if ctx.lang in _CJK_LANGS else " ") + ctx.t["phone_hint"].format(phone=phone)
-    return text
+        parts.append(ctx.t["phone_hint"].format(phone=phone))
+    return ctx.t["sentence_sep"].join(parts)
 
 
 def _source_line(ctx: _Ctx, fact: Fact[Any]) -> str:
@@ -165,35 +195,33 @@ def _ticket(ctx: _Ctx, fact: Fact[Ticket]) -> list[str] | None:
         lines = [t["ticket_header"].format(name=ctx.name)]
         for price in ticket.prices:
             label = _price_label(ctx, price, ranges)
-            line = t["price_line"].format(
-                label=label, price=t["currency"].format(amount=format_amount(price.amount))
-            )
+            line = t["price_line"].format(label=label, price=ctx.price(price.amount))
             if seasonal and current is not None and price.season in (current, "all_year"):
-                line += t["today"].format(date=ctx.today.isoformat())
+                line += t["today_price"].format(date=ctx.today.isoformat())
             lines.append(line)
-            cond = free_text(price.conditions, ctx.lang)
+            cond = ctx.text(price.conditions)
             if cond:
                 lines.append(f"  {cond}")
     if ticket.includes:
-        lines.append(t["includes"].format(text=free_text(ticket.includes, ctx.lang)))
+        lines.append(t["includes"].format(text=ctx.text(ticket.includes)))
     if ticket.concessions:
-        lines.append(t["concessions"].format(text=free_text(ticket.concessions, ctx.lang)))
+        lines.append(t["concessions"].format(text=ctx.text(ticket.concessions)))
     return lines
 
 
 def _price_label(
-    ctx: _Ctx, price: Any, ranges: dict[str, tuple[tuple[int, int], tuple[int, int]]]
+    ctx: _Ctx, price: Price, ranges: dict[str, tuple[tuple[int, int], tuple[int, int]]]
 ) -> str:
+    """The entry's own label in the reply language, else category and season (with dates)."""
     t = ctx.t
-    if ctx.lang == "zh" and price.label and price.label.zh:
-        return price.label.zh
-    if price.category == "other" and price.label:
-        base = free_text(price.label, ctx.lang)
-        return base
+    if price.label is not None and price.label.get(ctx.lang):
+        return price.label.get(ctx.lang)
+    if price.category == "other" and price.label is not None:
+        return ctx.text(price.label)
     base = t["categories"][price.category]
     if price.season == "all_year":
         return base
-    label = f"{base}, {t['seasons'][price.season]}"
+    label = f"{base}, {t['seasons_inline'][price.season]}"
     if price.season in ranges:
         (m1, d1), (m2, d2) = ranges[price.season]
         label += t["date_range"].format(start=ctx.month_day(m1, d1), end=ctx.month_day(m2, d2))
@@ -268,29 +296,36 @@ def _hours(ctx: _Ctx, fact: Fact[list[OpeningPeriod]]) -> list[str] | None:
         if period.last_entry:
             line += t["last_entry"].format(time=period.last_entry)
         if period.closed_weekdays:
-            days = t["list_sep"].join(t["weekdays"][d] for d in period.closed_weekdays)
-            line += t["closed_on"].format(days=days)
+            days = ctx.join([t["weekdays"][d] for d in period.closed_weekdays])
+            closed = plural(t["closed_on"], ctx.lang, len(period.closed_weekdays))
+            line += closed.format(days=days)
         if (
             period.from_date
             and period.to_date
             and _in_range(ctx.today, _md(period.from_date), _md(period.to_date))
             and len(periods) > 1
         ):
-            line += t["today"].format(date=ctx.today.isoformat())
+            line += t["today_hours"].format(date=ctx.today.isoformat())
         lines.append(line)
     return lines
 
 
-def _location(ctx: _Ctx, fact: Fact[Bilingual]) -> list[str] | None:
+def _location(ctx: _Ctx, fact: Fact[LocalizedText]) -> list[str] | None:
+    """Where the place is, its address in the reply language and, for a taxi driver, in Chinese."""
     if fact.value is None:
         return None
     lines = []
-    place = ", ".join(
-        p for p in (free_text(ctx.entry.county, ctx.lang), free_text(ctx.entry.city, ctx.lang)) if p
-    )
+    parts = [p for p in (ctx.text(ctx.entry.county), ctx.text(ctx.entry.city)) if p]
+    if ctx.t["place_order"] == "big_first":
+        parts.reverse()
+    place = ctx.t["place_sep"].join(parts)
     if place:
         lines.append(ctx.t["place"].format(name=ctx.name, place=place))
-    lines.append(ctx.t["address"].format(text=free_text(fact.value, ctx.lang)))
+    address = ctx.text(fact.value)
+    lines.append(ctx.t["address"].format(text=address))
+    chinese = fact.value.get("zh")
+    if ctx.lang != "zh" and chinese and chinese != address:
+        lines.append(ctx.t["address_zh"].format(text=chinese))
     coords = ctx.entry.coordinates.value
     if coords is not None:
         lines.append(ctx.t["coordinates"].format(lat=coords.lat, lon=coords.lon))
@@ -310,23 +345,23 @@ def _reservation(ctx: _Ctx, fact: Fact[Any]) -> list[str] | None:
     key = "reservation_required" if res.required else "reservation_not_required"
     lines = [ctx.t[key].format(name=ctx.name)]
     if res.channels:
-        lines.append(ctx.t["channels"].format(text=free_text(res.channels, ctx.lang)))
+        lines.append(ctx.t["channels"].format(text=ctx.text(res.channels)))
     if res.rules:
-        lines.append(ctx.t["rules"].format(text=free_text(res.rules, ctx.lang)))
+        lines.append(ctx.t["rules"].format(text=ctx.text(res.rules)))
     return lines
 
 
-def _transport(ctx: _Ctx, fact: Fact[Bilingual]) -> list[str] | None:
-    text = free_text(fact.value, ctx.lang)
+def _transport(ctx: _Ctx, fact: Fact[LocalizedText]) -> list[str] | None:
+    text = ctx.text(fact.value)
     return [ctx.t["transport"].format(name=ctx.name, text=text)] if text else None
 
 
-def _info(ctx: _Ctx, fact: Fact[Bilingual]) -> list[str] | None:
-    lines = [ctx.t["info"].format(name=ctx.name, text=free_text(ctx.entry.description, ctx.lang))]
-    details = free_text(fact.value, ctx.lang)
+def _info(ctx: _Ctx, fact: Fact[LocalizedText]) -> list[str] | None:
+    lines = [ctx.t["info"].format(name=ctx.name, text=ctx.text(ctx.entry.description))]
+    details = ctx.text(fact.value)
     if details:
         lines.append(details)
-    tips = free_text(ctx.entry.tips, ctx.lang)
+    tips = ctx.text(ctx.entry.tips)
     if tips:
         lines.append(tips)
     return lines

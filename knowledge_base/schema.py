@@ -41,6 +41,33 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class LocalizedText(_Strict):
+    """Free text shown to tourists, one value per supported language.
+
+    Every key is optional here so that the bot still loads an entry that is being translated;
+    ``python -m knowledge_base.validate`` refuses a text that misses a language
+    (see :func:`LocalizedText.missing`).
+    """
+
+    zh: str | None = None
+    en: str | None = None
+    ja: str | None = None
+    ko: str | None = None
+    fr: str | None = None
+    de: str | None = None
+    es: str | None = None
+    ru: str | None = None
+
+    def get(self, lang: str) -> str:
+        """Text in ``lang`` (stripped), or an empty string when that language is missing."""
+        value = getattr(self, lang, None) if lang in LANGUAGES else None
+        return (value or "").strip()
+
+    def missing(self) -> list[str]:
+        """Supported languages without a (non-blank) text, in catalogue order."""
+        return [lang for lang in LANGUAGES if not self.get(lang)]
+
+
 class Fact(_Strict, Generic[T]):
     """A sourced value. ``value`` is None when no public source could confirm it."""
 
@@ -48,6 +75,9 @@ class Fact(_Strict, Generic[T]):
     source: HttpUrl | None = None
     last_verified: dt.date | None = None
     note: str | None = None
+    """Internal editor's note (English); never shown to tourists."""
+    caveat: LocalizedText | None = None
+    """Warning told to the tourist with this fact (e.g. "this price is from 2021"), in every language."""
 
     @model_validator(mode="after")
     def _sourced(self) -> Fact[T]:
@@ -57,7 +87,7 @@ class Fact(_Strict, Generic[T]):
 
 
 class Names(_Strict):
-    """Names of an entry. zh and en are required; the other six languages are optional."""
+    """Names of an entry. zh and en are required; validation asks for the other six too."""
 
     zh: str
     en: str
@@ -71,13 +101,6 @@ class Names(_Strict):
     def get(self, lang: str) -> str:
         """Name in ``lang``, falling back to English, then Chinese."""
         return getattr(self, lang, None) or self.en or self.zh
-
-
-class Bilingual(_Strict):
-    """Free text in Chinese and English (descriptions, tips, addresses)."""
-
-    zh: str | None = None
-    en: str | None = None
 
 
 class Coordinates(_Strict):
@@ -108,8 +131,8 @@ class Price(_Strict):
     ] = "adult"
     season: Literal["all_year", "peak", "off_peak"] = "all_year"
     amount: float = Field(ge=0)
-    label: Bilingual | None = None
-    conditions: Bilingual | None = None
+    label: LocalizedText | None = None
+    conditions: LocalizedText | None = None
 
 
 class Ticket(_Strict):
@@ -117,16 +140,16 @@ class Ticket(_Strict):
 
     free: bool = False
     prices: list[Price] = []
-    includes: Bilingual | None = None
-    concessions: Bilingual | None = None
+    includes: LocalizedText | None = None
+    concessions: LocalizedText | None = None
 
 
 class Reservation(_Strict):
     """Whether real-name reservation is required, and how to make it."""
 
     required: bool
-    channels: Bilingual | None = None
-    rules: Bilingual | None = None
+    channels: LocalizedText | None = None
+    rules: LocalizedText | None = None
 
 
 class Entry(_Strict):
@@ -136,20 +159,31 @@ class Entry(_Strict):
     type: EntryType
     names: Names
     aliases: list[str] = []
-    city: Bilingual | None = None
-    county: Bilingual | None = None
+    city: LocalizedText | None = None
+    county: LocalizedText | None = None
     a_level: Literal["5A", "4A", "3A", "first_grade", "none"] | None = None
-    address: Fact[Bilingual] = Fact()
+    address: Fact[LocalizedText] = Fact()
     coordinates: Fact[Coordinates] = Fact()
     phone: Fact[str] = Fact()
     opening_hours: Fact[list[OpeningPeriod]] = Fact()
     ticket: Fact[Ticket] = Fact()
     reservation: Fact[Reservation] = Fact()
-    transport: Fact[Bilingual] = Fact()
-    details: Fact[Bilingual] = Fact()
+    transport: Fact[LocalizedText] = Fact()
+    """Route from Chengdu and from the nearest station (not the address)."""
+    accessibility: Fact[LocalizedText] = Fact()
+    """Wheelchair/step-free access, lifts, cable cars, difficulty for the elderly and children."""
+    best_season: Fact[LocalizedText] = Fact()
+    """Best months to visit and the climate then."""
+    elevation_m: Fact[float] = Fact()
+    """Altitude in metres (the main visitor area, or the range in the fact's caveat)."""
+    food_nearby: Fact[LocalizedText] = Fact()
+    """What to eat near the place."""
+    visit_duration: Fact[LocalizedText] = Fact()
+    """How long a visit usually takes."""
+    details: Fact[LocalizedText] = Fact()
     """Sourced practical text (rules, procedures) for topics and events; optional for venues."""
-    description: Bilingual
-    tips: Bilingual | None = None
+    description: LocalizedText
+    tips: LocalizedText | None = None
     tags: list[str] = []
     event_dates: Fact[list[dt.date]] = Fact()
     sources: list[HttpUrl] = []

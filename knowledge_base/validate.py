@@ -2,7 +2,8 @@
 
 Prints every problem found (schema errors, duplicate ids, id/file-name mismatches, names or aliases
 shared by different entries, unsourced facts, entries without any source, verification dates in
-the future) and exits 1; on success prints a one-line summary and exits 0.
+the future, free-text fields or caveats missing one of the eight languages) and exits 1; on success
+prints a one-line summary and exits 0.
 """
 
 from __future__ import annotations
@@ -13,9 +14,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
-from knowledge_base.schema import Entry, Fact
+from knowledge_base.schema import Entry, Fact, LocalizedText
 from knowledge_base.store import DEFAULT_ENTRIES_DIR, KnowledgeBaseError, entry_files, read_raw
 
 FACT_FIELDS: tuple[str, ...] = tuple(
@@ -88,6 +89,29 @@ def _entry_problems(file: str, entry: Entry, today: dt.date) -> list[str]:
     return problems
 
 
+def localized_texts(node: object, path: str = "") -> list[tuple[str, LocalizedText]]:
+    """Every :class:`LocalizedText` inside ``node`` with its dotted path (``ticket.value.prices[0].label``)."""
+    if isinstance(node, LocalizedText):
+        return [(path, node)]
+    found: list[tuple[str, LocalizedText]] = []
+    if isinstance(node, BaseModel):
+        for name in type(node).model_fields:
+            found += localized_texts(getattr(node, name), f"{path}.{name}" if path else name)
+    elif isinstance(node, list | tuple):
+        for i, item in enumerate(node):
+            found += localized_texts(item, f"{path}[{i}]")
+    return found
+
+
+def language_problems(file: str, entry: Entry) -> list[str]:
+    """One problem per free-text field (or caveat) of ``entry`` that misses a supported language."""
+    return [
+        f"{file}: entry '{entry.id}' field '{path}' misses language '{lang}'"
+        for path, text in localized_texts(entry)
+        for lang in text.missing()
+    ]
+
+
 def _name_problems(entries: dict[str, tuple[str, Entry]]) -> list[str]:
     owners: dict[str, tuple[str, str]] = {}
     problems = []
@@ -137,6 +161,7 @@ def validate(directory: Path = DEFAULT_ENTRIES_DIR, today: dt.date | None = None
             continue
         seen[entry.id] = (file, entry)
         report.problems += _entry_problems(file, entry, today)
+        report.problems += language_problems(file, entry)
     report.problems += _name_problems(seen)
     report.entries = {k: v[1] for k, v in sorted(seen.items())}
     return report

@@ -27,6 +27,11 @@ VERIFY_WORDS = {
 }
 
 
+def _text(label: str) -> dict[str, str]:
+    """A free text with a distinct value per language: ``"<label> [ja]"`` and so on."""
+    return {lang: f"{label} [{lang}]" for lang in SUPPORTED_LANGUAGES}
+
+
 def _entry(**overrides: object) -> Entry:
     data: dict[str, object] = {
         "id": "lake-valley",
@@ -37,7 +42,7 @@ def _entry(**overrides: object) -> Entry:
             "ko": "주자이거우",
             "ru": "Цзючжайгоу",
         },
-        "description": {"zh": "以高山湖泊闻名。", "en": "Famous for alpine lakes."},
+        "description": _text("lakes"),
         "phone": {
             "value": "0837-7739753",
             "source": "https://example.org/phone",
@@ -51,6 +56,7 @@ def _entry(**overrides: object) -> Entry:
                         "season": "peak",
                         "amount": 169,
                         "label": {
+                            **_text("entrance peak"),
                             "zh": "门票（4月1日至11月15日）",
                             "en": "Entrance (1 Apr - 15 Nov)",
                         },
@@ -60,6 +66,7 @@ def _entry(**overrides: object) -> Entry:
                         "season": "off_peak",
                         "amount": 80,
                         "label": {
+                            **_text("entrance off-peak"),
                             "zh": "门票（11月16日至次年3月31日）",
                             "en": "Entrance (16 Nov - 31 Mar)",
                         },
@@ -77,7 +84,7 @@ def _entry(**overrides: object) -> Entry:
 
 
 def _today_line(text: str, lang: str, day: dt.date) -> str:
-    marker = templates(lang)["today"].format(date=day.isoformat())
+    marker = templates(lang)["today_price"].format(date=day.isoformat())
     lines = [line for line in text.splitlines() if marker in line]
     assert len(lines) == 1, text
     return lines[0]
@@ -117,10 +124,11 @@ def test_every_answer_names_source_and_date(lang: str, topic: str) -> None:
     assert any(d in text for d in ("2026-11-20", "2026-11-01", "2026-11-02"))
 
 
-def test_free_text_is_chinese_for_zh_and_english_otherwise() -> None:
-    assert "高山湖泊" in render_answer(_entry(), "info", "zh")
-    for lang in ("en", "ja", "de"):
-        assert "alpine lakes" in render_answer(_entry(), "info", lang)
+@pytest.mark.parametrize("lang", SUPPORTED_LANGUAGES)
+def test_free_text_is_in_the_tourists_language(lang: str) -> None:
+    text = render_answer(_entry(), "info", lang)
+    assert f"lakes [{lang}]" in text
+    assert not any(f"[{other}]" in text for other in SUPPORTED_LANGUAGES if other != lang)
 
 
 def test_unknown_language_falls_back_to_english() -> None:
@@ -144,20 +152,20 @@ def test_hours_rendered_with_closed_day_and_last_entry() -> None:
         }
     )
     text = render_answer(entry, "hours", "de")
-    assert "09:00–17:00" in text and "16:30" in text and "Montag" in text
+    assert "09:00–17:00" in text and "16:30" in text and "montags" in text
     assert "https://example.org/hours" in text and "2026-10-01" in text
 
 
 def test_reservation_required_in_french() -> None:
     entry = _entry(
         reservation={
-            "value": {"required": True, "channels": {"en": "WeChat mini-program"}},
+            "value": {"required": True, "channels": _text("WeChat mini-program")},
             "source": "https://example.org/res",
             "last_verified": "2026-10-05",
         }
     )
     text = render_answer(entry, "reservation", "fr")
-    assert "réservation" in text and "WeChat mini-program" in text
+    assert "réservation" in text and "WeChat mini-program [fr]" in text
 
 
 def test_free_ticket() -> None:

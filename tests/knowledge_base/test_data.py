@@ -20,7 +20,7 @@ id: {id}
 type: scenic_area
 names: {{zh: {zh}, en: {en}}}
 aliases: [{aliases}]
-description: {{zh: 测试。, en: Test.}}
+description: {{zh: 测试。, en: Test., ja: テスト。, ko: 테스트., fr: Essai., de: Test., es: Prueba., ru: Тест.}}
 sources: [https://example.org/{id}]
 """
 
@@ -206,3 +206,37 @@ def test_cli_reports_problems_and_exits_nonzero(
 
 def test_empty_directory_is_a_problem(tmp_path: Path) -> None:
     assert any("no entry files" in p for p in _problems(tmp_path))
+
+
+# ---------------------------------------------------------------- eight languages
+
+
+def test_free_text_missing_a_language_is_refused(tmp_path: Path) -> None:
+    _entry(tmp_path, "a", extra="tips: {zh: 早去。, en: Go early., ja: 早めに。}\n")
+    problems = _problems(tmp_path)
+    for lang in ("ko", "fr", "de", "es", "ru"):
+        assert f"a.yml: entry 'a' field 'tips' misses language '{lang}'" in problems
+    assert not any("'ja'" in p for p in problems)
+
+
+def test_nested_text_and_caveat_missing_a_language_are_refused(tmp_path: Path) -> None:
+    _entry(
+        tmp_path,
+        "a",
+        extra="ticket:\n"
+        "  value: {prices: [{amount: 10, label: {zh: 门票, en: Entrance}}]}\n"
+        "  source: https://example.org/t\n"
+        "  last_verified: 2026-11-01\n"
+        "  caveat: {en: Prices from 2021.}\n",
+    )
+    problems = _problems(tmp_path)
+    assert "a.yml: entry 'a' field 'ticket.value.prices[0].label' misses language 'ja'" in problems
+    assert "a.yml: entry 'a' field 'ticket.caveat' misses language 'zh'" in problems
+
+
+def test_cli_names_entry_field_and_language(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _entry(tmp_path, "a", extra="city: {zh: 成都市, en: Chengdu}\n")
+    assert main([str(tmp_path)]) == 1
+    assert "entry 'a' field 'city' misses language 'ru'" in capsys.readouterr().out
