@@ -87,7 +87,7 @@ class Fact(_Strict, Generic[T]):
 
 
 class Names(_Strict):
-    """Names of an entry. zh and en are required; validation asks for the other six too."""
+    """Names of an entry. zh and en are required; a missing other language falls back to English."""
 
     zh: str
     en: str
