@@ -231,9 +231,9 @@ _LATIN_PLACE_NOUNS = (
     r"Tower|Temple|Street|Road|Park|Lake|Mountain|Mount|Museum|Palace|Wall|Square|Bridge|Gate|Castle|"
     r"Caves|Cave|Grottoes|Village|City|Memorial|Mausoleum|Tomb|Pavilion|"
     r"Cathedral|Church|Market|Garden|Gardens|Zoo|Island|Beach|Falls|Canyon|Monastery|Shrine|Pagoda|"
-    r"Tour|Rue|Musée|Musee|Parc|Lac|Mont|Palais|Pont|Place|Cathédrale|Église|Jardin|Château|Muraille|"
+    r"Tour|Rue|Musee|Parc|Lac|Mont|Palais|Pont|Place|Cathedrale|Eglise|Jardin|Chateau|Muraille|"
     r"Torre|Calle|Museo|Parque|Lago|Monte|Palacio|Puente|Plaza|Catedral|Iglesia|Templo|Muralla|"
-    r"Turm|Straße|Strasse|Museum|Park|See|Berg|Palast|Brücke|Platz|Dom|Kirche|Schloss|Mauer|Tempel|Tor"
+    r"Turm|Straße|Strasse|Palast|Brucke|Platz|Dom|Kirche|Schloss|Mauer|Tempel|Tor"
 )
 _CAP = r"[A-ZÀ-ÖØ-Þ][\w'’\-]*"
 _LATIN_NOUN_AFTER = re.compile(
@@ -244,7 +244,9 @@ _LATIN_NOUN_BEFORE = re.compile(
     rf"((?:{_CAP})(?:\s+{_CAP}){{0,2}})"
 )
 _LATIN_GERMAN_COMPOUND = re.compile(
-    r"\b([A-ZÄÖÜ][a-zäöüß]{2,}(?:turm|tempel|museum|palast|brücke|platz|kirche|schloss|mauer|see|berg))\b"
+    r"\b([A-Z][a-zß]{2,}-?(?:turm|tempel|museum|palast|brucke|platz|kirche|schloss|mauer|see|berg|"
+    r"park|straße|strasse|Turm|Tempel|Museum|Palast|Brucke|Platz|Kirche|Schloss|Mauer|See|Berg|Park|"
+    r"Straße|Strasse))(?![\w-])"
 )
 _LATIN_AFTER_TO = re.compile(
     rf"\b(?:to|visit|visiting|see|at|à|au|a|al|nach|zum|zur|zu|in)\s+(?:the\s+|la\s+|le\s+|el\s+|die\s+|der\s+|das\s+|den\s+)?"
@@ -262,7 +264,10 @@ _LATIN_NOT_PLACES = frozenset(
     Lundi Mardi Mercredi Jeudi Vendredi Samedi Dimanche Montag Dienstag Mittwoch Donnerstag Freitag
     Samstag Sonntag Lunes Martes Miércoles Jueves Viernes Sábado Domingo Christmas Easter New Year
     Spring Festival Airport Station Hotel Metro Taxi Bus Train Line Ticket Tickets Hello Hi Please
-    Thanks OK Okay Yes No How What Where When Which Who Why Is Are Do Does Can Could Would Should""".split()
+    Thanks OK Okay Yes No How What Where When Which Who Why Is Are Do Does Can Could Would Should
+    Offnungszeiten Eintritt Eintrittspreis Preis Preise Adresse Telefonnummer Anfahrt Tickets Horaires
+    Prix Horario Horarios Precio Entrada Entradas Wie Wo Wann Was Ist Gibt Quel Quelle Comment Ou
+    Combien Cuanto Cuanta Donde Como Cuando""".split()
 )
 _CYR_PLACE_NOUNS = (
     r"башн\w*|стен\w*|храм\w*|музе\w*|улиц\w*|парк\w*|озер\w*|озёр\w*|гор[аыеу]|двор\w*|площад\w*|"
@@ -289,7 +294,7 @@ class PlaceResolver:
             triples.append((entry_id, entry.type, [*names, *(plain_text(n) for n in names)]))
         self._exact = AliasTable(build_table(triples))
         self._latin: dict[str, set[str]] = {}
-        self._hangul: dict[str, set[str]] = {}
+        self._hangul: dict[str, tuple[int, set[str]]] = {}  # jamo -> (syllables, entry ids)
         self._cjk: dict[str, set[str]] = {}
         token_owners: dict[str, set[str]] = {}
         for entry_id, _, names in triples:
@@ -304,7 +309,6 @@ class PlaceResolver:
             if len(chosen) == 1 and token not in _GENERIC:
                 self._tokens[token] = next(iter(chosen))
         self._latin_keys = list(self._latin)
-        self._hangul_keys = list(self._hangul)
         self._cjk_keys = list(self._cjk)
         self._areas = self._area_names(entries.values())
 
@@ -320,7 +324,7 @@ class PlaceResolver:
                 token_owners.setdefault(word, set()).add(entry_id)
         elif all(_is_hangul(c) for c in key):
             if len(key) >= 3:
-                self._hangul.setdefault(_jamo(key), set()).add(entry_id)
+                self._hangul.setdefault(_jamo(key), (len(key), set()))[1].add(entry_id)
         elif all(is_cjk(c) for c in key) and len(key) >= 4:
             self._cjk.setdefault(key, set()).add(entry_id)
 
@@ -343,7 +347,7 @@ class PlaceResolver:
         plain = plain_text(text)
         found = [
             _Found(m.entry_ids[0], NAMED_SCORE, m.start, m.end, m.text)
-            for m in self._exact.find_longest_first(plain)
+            for m in self._exact.find_all(plain)  # text order: the first place named leads
             if len(m.entry_ids) == 1
         ]
         taken = [(f.start, f.end) for f in found]
@@ -402,27 +406,23 @@ class PlaceResolver:
         return best
 
     def _fuzzy_hangul(self, plain: str) -> list[_Found]:
+        """Hangul words within a few jamo of a Korean name ("주자이구" ~ "주자이거우")."""
         out: list[_Found] = []
         for match in re.finditer(r"[\uac00-\ud7af]+", plain):
             word = _strip_particle(match.group())
-            for key_jamo in self._hangul_keys:
-                syllables = len(key_jamo) // 2  # rough: 2-3 jamo per syllable
-                for size in range(max(2, syllables - 2), min(len(word), syllables + 2) + 1):
+            for key, (syllables, ids) in self._hangul.items():
+                if len(ids) != 1:
+                    continue
+                allowed = 2 if len(key) >= 10 else 1 if len(key) >= 6 else 0
+                for size in range(max(3, syllables - 1), min(len(word), syllables + 1) + 1):
                     window = _jamo(word[:size])
-                    allowed = _allowed_edits(len(key_jamo)) if len(key_jamo) >= 6 else 0
-                    distance = Levenshtein.distance(window, key_jamo, score_cutoff=allowed)
-                    if distance <= allowed and len(self._hangul[key_jamo]) == 1:
-                        score = 1.0 - distance / max(len(window), len(key_jamo))
-                        start = match.start()
-                        out.append(
-                            _Found(
-                                next(iter(self._hangul[key_jamo])),
-                                score,
-                                start,
-                                start + size,
-                                plain[start : start + size],
-                            )
-                        )
+                    distance = Levenshtein.distance(window, key, score_cutoff=allowed)
+                    if distance > allowed:
+                        continue
+                    start = match.start()
+                    score = 1.0 - distance / max(len(window), len(key))
+                    text = plain[start : start + size]
+                    out.append(_Found(next(iter(ids)), score, start, start + size, text))
         return out
 
     def _fuzzy_cjk(self, plain: str) -> list[_Found]:
@@ -452,15 +452,27 @@ class PlaceResolver:
 
     # ------------------------------------------------------------------ unknown places
     def unknown_mention(self, text: str, named: Sequence[_Found] = ()) -> str | None:
-        """A place-like name in ``text`` that is no entry and no area we cover, else None."""
+        """A place-like name in ``text`` that is no entry and no area we cover, else None.
+
+        A name of two Chinese characters inside a longer place name ("黄龙" in "黄龙溪古镇") does not
+        cover it. The mention is returned as written (accents kept).
+        """
         plain = plain_text(text)
-        for _, mention in sorted(self._mentions(plain), key=lambda m: m[0]):
+        original = unicodedata.normalize("NFKC", text)
+        mentions = sorted(self._mentions(plain), key=lambda m: (m[0], -len(m[1])))
+        for start, mention in mentions:
             clean = mention.strip(" ,.;:!?'\"“”«»")
             key = fold(clean)
-            if not key or key in self._areas or any(fold(f.text) in key for f in named):
+            if not key or key in self._areas:
                 continue
-            if self._exact.match(clean) is not None or self.named(clean):
+            if any(fold(f.text) in key and not _extends(clean, f.text) for f in named):
                 continue
+            if any(not _extends(clean, f.text) for f in self.named(clean)):
+                continue
+            if len(original) == len(plain):
+                offset = plain.find(clean, start)
+                if offset >= 0:
+                    clean = original[offset : offset + len(clean)]
             return clean
         return None
 
@@ -483,6 +495,9 @@ class PlaceResolver:
     ) -> PlaceDecision:
         """The place (or topic) the message is about; see the module docstring for the rules."""
         named = self.named(text)
+        unknown = self.unknown_mention(text, named)
+        if unknown is not None:  # "黄龙溪古镇" is not 黄龙
+            named = [f for f in named if not (f.text in unknown and _extends(unknown, f.text))]
         ids = [value for kind, value in entities if kind in ("attraction", "topic")]
         ids = [i for i in ids if i in self.types]
         candidates = [(i, NAMED_SCORE, i) for i in ids] + [
@@ -493,7 +508,6 @@ class PlaceResolver:
         if places:
             entry_id, score, mention = places[0]
             return PlaceDecision("named", entry_id, mention, score, ((entry_id, score),))
-        unknown = self.unknown_mention(text, named)
         if unknown is not None and not topics:
             return PlaceDecision("unknown", None, unknown, 0.0)
         if topics:
@@ -534,6 +548,15 @@ def _proper_words(name: str) -> list[str]:
             if (index > 0 or len(words) == 1) and len(low) >= 4:
                 out.append(low)
     return out
+
+
+def _extends(mention: str, name: str) -> bool:
+    """True when a two-character Chinese ``name`` starts a longer place ``mention`` and more than a
+    place suffix follows it ("黄龙溪古镇" extends 黄龙; "黄龙寺" and "黄龙景区" do not)."""
+    if len(name) > 2 or not all(_is_han(c) for c in name) or not mention.startswith(name):
+        return False
+    rest = mention[len(name) :]
+    return bool(rest) and not any(rest == suffix for suffix in _ZH_SUFFIXES)
 
 
 def _strip_particle(word: str) -> str:
@@ -578,8 +601,13 @@ def _japanese_mentions(plain: str) -> Iterable[tuple[int, str]]:
 
 
 def _korean_mentions(plain: str) -> Iterable[tuple[int, str]]:
-    for match in re.finditer(r"[\uac00-\ud7af]+", plain):
+    words = list(re.finditer(r"[\uac00-\ud7af]+", plain))
+    for previous, match in zip([None, *words], words, strict=False):
         word = _strip_particle(match.group())
+        if word in _KO_SUFFIXES and previous is not None and len(previous.group()) >= 2:
+            if plain[previous.end() : match.start()].strip() == "":  # "춘시루 거리", "서호 호수"
+                yield previous.start(), f"{previous.group()} {word}"
+                continue
         for suffix in _KO_SUFFIXES:
             if word.endswith(suffix) and len(word) - len(suffix) >= 2 and word not in _KO_GENERIC:
                 yield match.start(), word
