@@ -124,6 +124,56 @@ def real_entries(use_retriever: Callable[[object], None]) -> None:
 
 
 @pytest.mark.usefixtures("real_entries")
+@pytest.mark.parametrize(
+    ("text", "previous", "expected"),
+    [
+        ("jiuzhaigo tix price??", "leshan-giant-buddha", "jiuzhaigou"),
+        ("¿Cuál es el horario del templo Wuhou?", "emeishan", "wuhou-shrine"),
+        ("주자이구 입장료 얼마예요?", "chengdu-panda-base", "jiuzhaigou"),
+    ],
+)
+def test_resolve_a_newly_named_place_beats_the_previous_one(
+    client: TestClient, fake_retriever: FakeRetriever, text: str, previous: str, expected: str
+) -> None:
+    body = _resolve(client, text=text, previous=previous)
+
+    assert (body["kind"], body["match"]) == ("named", "alias")
+    assert [r["entry"]["id"] for r in body["results"]] == [expected]
+
+
+@pytest.mark.usefixtures("real_entries")
+@pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        ("春熙路怎么走", "春熙路"),
+        ("太古里几点开门", "太古里"),
+        ("How much is a ticket to the Great Wall?", "Great Wall"),
+    ],
+)
+def test_resolve_an_unknown_place_gets_no_entry_and_no_search(
+    client: TestClient, use_retriever: Callable[[object], None], text: str, place: str
+) -> None:
+    retriever = FakeRetriever(list(load_entries().values()))
+    use_retriever(retriever)
+
+    body = _resolve(client, text=text, lang="zh", previous="jiuzhaigou")
+
+    assert body["kind"] == "unknown"
+    assert body["unknown_place"] == place
+    assert body["results"] == []
+    assert body["match"] == "none"
+    assert retriever.calls == []
+
+
+@pytest.mark.usefixtures("real_entries")
+def test_resolve_a_topic_question_goes_to_the_topic(client: TestClient) -> None:
+    body = _resolve(client, text="Can I pay with Alipay?", previous="jiuzhaigou")
+
+    assert body["kind"] == "topic"
+    assert body["results"][0]["entry"]["id"] == "topic-payment-foreign-visitors"
+
+
+@pytest.mark.usefixtures("real_entries")
 def test_upcoming_events_are_the_festivals_of_the_coming_weeks(client: TestClient) -> None:
     response = client.get("/api/kb/upcoming-events", params={"today": "2026-11-29", "limit": 2})
 
