@@ -20,7 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from knowledge_base.encoder import DEFAULT_ENCODER, REPO_ROOT
+from knowledge_base.encoder import REPO_ROOT
+from knowledge_base.settings import get_kb_settings
 
 REPORT = REPO_ROOT / "reports" / "kb_bench.json"
 WARMUP = 10
@@ -79,7 +80,7 @@ def run_one(mode: str, encoder_name: str) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     """CLI entry point."""
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--encoders", nargs="+", default=[DEFAULT_ENCODER])
+    parser.add_argument("--encoders", nargs="+", default=[get_kb_settings().encoder])
     parser.add_argument(
         "--parts", nargs="+", choices=["retrieval", "turns"], default=["retrieval", "turns"]
     )

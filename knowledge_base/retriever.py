@@ -8,7 +8,6 @@ otherwise :meth:`Retriever.search` returns ``[]``.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -17,11 +16,12 @@ from typing import Literal
 
 import numpy as np
 
-from knowledge_base.encoder import DEFAULT_ENCODER, REPO_ROOT, Encoder, get_encoder
+from knowledge_base.encoder import Encoder, get_encoder
 from knowledge_base.gazetteer import RetrieverGazetteer
 from knowledge_base.index import FaissIndex, IndexNotBuiltError, load_index, read_manifest
 from knowledge_base.lexical import LexicalIndex
 from knowledge_base.schema import Entry
+from knowledge_base.settings import get_kb_settings
 from knowledge_base.store import DEFAULT_ENTRIES_DIR, corpus_hash, load_entries
 
 __all__ = [
@@ -32,8 +32,6 @@ __all__ = [
     "get_retriever",
     "reciprocal_rank_fusion",
 ]
-
-KB_INDEX_DIR: Path = Path(os.environ.get("KB_INDEX_DIR", str(REPO_ROOT / "build" / "kb" / "current")))
 
 Mode = Literal["hybrid", "lexical", "dense"]
 RRF_K = 10  # measured on eval/kb_questions.jsonl: k=10 beats 60 by ~1 point top-1
@@ -222,9 +220,7 @@ class Retriever:
 def evidence(signals: Signals) -> Evidence:
     """Summarise a query's signals for the threshold decision."""
     coverage = {eid: c for eid, (_, c) in signals.lexical.items()}
-    combined = max(
-        (d + coverage.get(eid, 0.0) for eid, d in signals.dense.items()), default=0.0
-    )
+    combined = max((d + coverage.get(eid, 0.0) for eid, d in signals.dense.items()), default=0.0)
     return Evidence(
         gazetteer=bool(signals.gazetteer),
         dense=max(signals.dense.values(), default=0.0),
@@ -250,7 +246,10 @@ def lexical_document(entry: Entry) -> str:
 
 
 def open_retriever(
-    index_dir: Path, encoder: Encoder, entries_dir: Path = DEFAULT_ENTRIES_DIR, mode: Mode = "hybrid"
+    index_dir: Path,
+    encoder: Encoder,
+    entries_dir: Path = DEFAULT_ENTRIES_DIR,
+    mode: Mode = "hybrid",
 ) -> Retriever:
     """Load an index directory for ``encoder``; IndexNotBuiltError when missing or stale."""
     manifest = read_manifest(index_dir)
@@ -265,12 +264,16 @@ _CACHE: dict[tuple[Path, str], Retriever] = {}
 
 
 def get_retriever(index_dir: Path | None = None, encoder: str | None = None) -> Retriever:
-    """Process-wide retriever over ``index_dir`` (default ``KB_INDEX_DIR``), one per directory.
+    """Process-wide retriever over ``index_dir`` (default: the ``KB_INDEX_DIR`` setting), one per directory.
 
     ``encoder`` is a short encoder name (default ``KB_ENCODER``). Raises IndexNotBuiltError
     ("run `make kb`") when the directory holds no usable index.
     """
-    key = (Path(index_dir) if index_dir is not None else KB_INDEX_DIR, encoder or DEFAULT_ENCODER)
+    settings = get_kb_settings()
+    key = (
+        Path(index_dir) if index_dir is not None else settings.index_dir,
+        encoder or settings.encoder,
+    )
     with _LOCK:
         if key not in _CACHE:
             _CACHE[key] = open_retriever(key[0], get_encoder(key[1]))

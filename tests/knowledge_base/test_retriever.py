@@ -20,27 +20,49 @@ from knowledge_base.retriever import (
     reciprocal_rank_fusion,
 )
 from knowledge_base.schema import Entry
+from knowledge_base.settings import get_kb_settings
 
 ENTRIES = [
-    ("panda-base", "成都大熊猫繁育研究基地", "Chengdu Panda Base", ["熊猫基地", "xiongmao jidi"],
-     "成都北郊的大熊猫保护与繁育基地，可以看到大熊猫和小熊猫。",
-     "A breeding and research base in north Chengdu where you can see giant pandas and red pandas."),
-    ("leshan-buddha", "乐山大佛", "Leshan Giant Buddha", ["樂山大佛", "leshan dafo"],
-     "唐代在岷江、青衣江和大渡河交汇处的山崖上开凿的巨大石刻佛像。",
-     "A giant stone Buddha carved into a cliff where three rivers meet, from the Tang dynasty."),
-    ("wuhou", "武侯祠", "Wuhou Shrine", ["wuhouci"],
-     "纪念诸葛亮和刘备的祠庙，三国文化圣地。",
-     "A shrine to Zhuge Liang and Liu Bei, the centre of Three Kingdoms culture."),
+    (
+        "panda-base",
+        "成都大熊猫繁育研究基地",
+        "Chengdu Panda Base",
+        ["熊猫基地", "xiongmao jidi"],
+        "成都北郊的大熊猫保护与繁育基地，可以看到大熊猫和小熊猫。",
+        "A breeding and research base in north Chengdu where you can see giant pandas and red pandas.",
+    ),
+    (
+        "leshan-buddha",
+        "乐山大佛",
+        "Leshan Giant Buddha",
+        ["樂山大佛", "leshan dafo"],
+        "唐代在岷江、青衣江和大渡河交汇处的山崖上开凿的巨大石刻佛像。",
+        "A giant stone Buddha carved into a cliff where three rivers meet, from the Tang dynasty.",
+    ),
+    (
+        "wuhou",
+        "武侯祠",
+        "Wuhou Shrine",
+        ["wuhouci"],
+        "纪念诸葛亮和刘备的祠庙，三国文化圣地。",
+        "A shrine to Zhuge Liang and Liu Bei, the centre of Three Kingdoms culture.",
+    ),
 ]
 
 
 def _entries() -> dict[str, Entry]:
     out = {}
     for eid, zh, en, aliases, dzh, den in ENTRIES:
-        out[eid] = Entry.model_validate({
-            "id": eid, "type": "scenic_area", "names": {"zh": zh, "en": en}, "aliases": aliases,
-            "description": {"zh": dzh, "en": den}, "sources": [f"https://example.org/{eid}"],
-        })
+        out[eid] = Entry.model_validate(
+            {
+                "id": eid,
+                "type": "scenic_area",
+                "names": {"zh": zh, "en": en},
+                "aliases": aliases,
+                "description": {"zh": dzh, "en": den},
+                "sources": [f"https://example.org/{eid}"],
+            }
+        )
     return out
 
 
@@ -48,8 +70,12 @@ def _entries() -> dict[str, Entry]:
 def retriever() -> Retriever:
     entries = _entries()
     enc = HashEncoder(512)
-    return Retriever(entries, enc, encode_entries(enc, entries.values()),
-                     thresholds=Thresholds(dense=0.6, coverage=0.5, combined=1.2))
+    return Retriever(
+        entries,
+        enc,
+        encode_entries(enc, entries.values()),
+        thresholds=Thresholds(dense=0.6, coverage=0.5, combined=1.2),
+    )
 
 
 def test_rrf_orders_by_summed_reciprocal_ranks() -> None:
@@ -124,7 +150,9 @@ def _write_entries(directory: Path) -> Path:
     directory.mkdir(parents=True)
     for eid, entry in _entries().items():
         data = entry.model_dump(mode="json", exclude_defaults=True)
-        (directory / f"{eid}.yml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+        (directory / f"{eid}.yml").write_text(
+            yaml.safe_dump(data, allow_unicode=True), encoding="utf-8"
+        )
     return directory
 
 
@@ -140,9 +168,11 @@ def test_open_retriever_loads_and_detects_stale(tmp_path: Path) -> None:
 
 
 def test_get_retriever_raises_when_index_missing(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, request: pytest.FixtureRequest
 ) -> None:
-    monkeypatch.setattr(retriever_module, "KB_INDEX_DIR", tmp_path / "missing")
+    monkeypatch.setenv("KB_INDEX_DIR", str(tmp_path / "missing"))
+    get_kb_settings.cache_clear()
+    request.addfinalizer(get_kb_settings.cache_clear)
     monkeypatch.setattr(retriever_module, "_CACHE", {})
     with pytest.raises(IndexNotBuiltError, match="make kb"):
         retriever_module.get_retriever()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -11,16 +12,20 @@ from fastapi.testclient import TestClient
 from knowledge_base import retriever as retriever_module
 from knowledge_base.build import build_index
 from knowledge_base.encoder import HashEncoder
+from knowledge_base.settings import get_kb_settings
 from platform_api.core.config import Settings
 from platform_api.main import create_app
 from tests.platform_api.conftest import BOT_TOKEN, STAFF_TOKEN
 
 
 @pytest.fixture
-def hash_encoder_kb(monkeypatch: pytest.MonkeyPatch) -> None:
+def hash_encoder_kb(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """The knowledge base configured for the model-free encoder (``KB_ENCODER=hash``), no cache."""
-    monkeypatch.setattr(retriever_module, "DEFAULT_ENCODER", "hash")
+    monkeypatch.setenv("KB_ENCODER", "hash")
+    get_kb_settings.cache_clear()
     monkeypatch.setattr(retriever_module, "_CACHE", {})
+    yield
+    get_kb_settings.cache_clear()
 
 
 def _app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, index_dir: Path) -> TestClient:
