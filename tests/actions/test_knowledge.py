@@ -303,3 +303,172 @@ async def test_real_index_answers_the_jiuzhaigou_price(
         await api.aclose()
     assert must_contain in messages[0]["text"] and "consumer.gucheng.com" in messages[0]["text"]
     assert events == [SlotSet("attraction", "jiuzhaigou")]
+
+
+# ---------- answer paths (issue 14): practical topics, routes, itineraries ----------
+
+
+async def test_a_practical_question_is_answered_from_its_topic_entry(
+    client: PlatformApiClient,
+) -> None:
+    action = ActionAnswerKnowledge(client)
+    messages, _ = await run(
+        action,
+        tracker("altitude sickness, what should I do", "ask_practical_info", {"language": "en"}),
+    )
+    assert len(messages) == 1
+    text = messages[0]["text"]
+    assert "Altitude sickness" in text
+    assert "http://tjtwy.com.cn/tjtwy-2025-04/3597.html" in text
+    assert "not confirmed" not in text
+
+
+async def test_a_practical_question_never_follows_the_previous_place(
+    client: PlatformApiClient,
+) -> None:
+    action = ActionAnswerKnowledge(client)
+    messages, events = await run(
+        action,
+        tracker(
+            "do I need a visa", "ask_practical_info", {"language": "en", "attraction": "emeishan"}
+        ),
+    )
+    text = messages[0]["text"]
+    assert "Emei" not in text
+    assert "Source:" in text  # a practical entry's answer, never a refusal
+    assert SlotSet("attraction", "emeishan") not in events
+
+
+async def test_a_practical_question_no_entry_answers_gets_the_hotline(
+    client: PlatformApiClient,
+) -> None:
+    action = ActionAnswerKnowledge(client)
+    messages, events = await run(
+        action, tracker("zqxv wpl", "ask_practical_info", {"language": "ru"})
+    )
+    text = messages[0]["text"]
+    assert text.startswith("Подтверждённых сведений об этом у меня пока нет")
+    assert "12345" in text  # the hotline entry's sourced fact: 12301 merged into 12345
+    assert events == []
+
+
+async def test_a_festival_question_lists_the_festivals_expected_soon(
+    client: PlatformApiClient,
+) -> None:
+    action = ActionAnswerKnowledge(client, today=lambda: dt.date(2027, 1, 10))
+    messages, _ = await run(
+        action, tracker("有什么节日活动吗", "ask_practical_info", {"language": "zh"})
+    )
+    text = messages[0]["text"]
+    assert "近几周" in text
+    assert "成都大庙会" in text or "自贡" in text
+
+
+async def test_how_to_get_there_gets_the_route_path_not_only_an_address(
+    client: PlatformApiClient,
+) -> None:
+    action = ActionAnswerKnowledge(client)
+    messages, _ = await run(
+        action,
+        tracker(
+            "How do I get there from Chengdu?",
+            "ask_location",
+            {"language": "en", "attraction": "jiuzhaigou"},
+        ),
+    )
+    text = messages[0]["text"]
+    assert "the route for" in text  # no sourced route yet: said so, never invented
+    assert "Please verify with the venue" in text
+    assert "阿坝藏族羌族自治州" in text  # the Chinese address, to show a driver
+
+
+@pytest.mark.parametrize(
+    ("intent", "lang", "expected"),
+    [
+        ("ask_altitude", "ja", "標高"),
+        ("ask_accessibility", "ko", "무장애"),
+        ("ask_best_season", "fr", "la meilleure saison"),
+        ("ask_food", "de", "Essen in der Nähe"),
+        ("ask_visit_duration", "es", "el tiempo de visita recomendado"),
+    ],
+)
+async def test_place_questions_without_a_fact_say_so_in_the_tourists_language(
+    client: PlatformApiClient, intent: str, lang: str, expected: str
+) -> None:
+    action = ActionAnswerKnowledge(client)
+    messages, events = await run(
+        action, tracker("...", intent, {"language": lang, "attraction": "huanglong"})
+    )
+    text = messages[0]["text"]
+    assert expected in text
+    assert SlotSet("attraction", "huanglong") in events
+
+
+async def test_do_i_need_to_book_is_answered_not_refused(client: PlatformApiClient) -> None:
+    action = ActionAnswerKnowledge(client)
+    messages, _ = await run(
+        action,
+        tracker("do I need to book?", "ask_reservation", {"language": "en", "attraction": "jinli"}),
+    )
+    text = messages[0]["text"]
+    assert "Jinli" in text
+    assert "not open yet" not in text
+
+
+async def test_an_itinerary_is_planned_in_the_asked_city_in_the_tourists_language(
+    client: PlatformApiClient,
+) -> None:
+    from actions.itinerary import ActionPlanItinerary
+
+    action = ActionPlanItinerary(client, today=lambda: dt.date(2026, 12, 7))
+    dispatcher = CollectingDispatcher()
+    await action.run(
+        dispatcher, tracker("成都两天怎么玩，带爸妈", "plan_itinerary", {"language": "zh"}), {}
+    )
+    text = dispatcher.messages[0]["text"]
+    assert "成都市2日游" in text
+    assert "第1天" in text and "第2天" in text and "第3天" not in text
+    assert "带老人出行" in text
+    for other in ("九寨沟", "乐山", "自贡", "峨眉"):
+        assert other not in text
+    assert "四川博物院" not in text.split("第2天")[0]  # closed on Mondays (2026-12-07)
+
+
+async def test_an_itinerary_without_a_city_follows_the_previous_place(
+    client: PlatformApiClient,
+) -> None:
+    from actions.itinerary import ActionPlanItinerary
+
+    action = ActionPlanItinerary(client, today=lambda: dt.date(2026, 12, 7))
+    dispatcher = CollectingDispatcher()
+    await action.run(
+        dispatcher,
+        tracker(
+            "2 days there?",
+            "plan_itinerary",
+            {"language": "en", "attraction": "leshan-giant-buddha"},
+        ),
+        {},
+    )
+    text = dispatcher.messages[0]["text"]
+    assert "Leshan" in text and "Chengdu Research Base" not in text
+
+
+async def test_city_and_entry_routes_need_the_bot_token(platform_app: FastAPI) -> None:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=platform_app), base_url="http://platform.test"
+    ) as http:
+        assert (await http.get("/api/kb/cities")).status_code in (401, 403)
+        assert (await http.get("/api/kb/entries", params={"city": "chengdu"})).status_code in (
+            401,
+            403,
+        )
+    api = platform_client(platform_app)
+    try:
+        known = await api.kb_cities()
+        assert "chengdu" in known
+        entries = await api.entries_in_city("chengdu")
+        assert entries and all(e.city is not None and e.city.en == "Chengdu" for e in entries)
+        assert await api.get_entry("no-such-entry") is None
+    finally:
+        await api.aclose()

@@ -37,6 +37,15 @@ INVENTORY = {
     "file_complaint",
     "check_complaint_status",
     "set_language",
+    # answer paths (issue 14)
+    "ask_reservation",
+    "ask_accessibility",
+    "ask_best_season",
+    "ask_altitude",
+    "ask_food",
+    "ask_visit_duration",
+    "plan_itinerary",
+    "ask_practical_info",
 }
 
 

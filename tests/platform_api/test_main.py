@@ -71,6 +71,8 @@ def test_main_module_app_is_importable(monkeypatch: pytest.MonkeyPatch, tmp_path
         "/api/escalations/{reference}",
         "/api/kb/search",
         "/api/kb/entries/{entry_id}",
+        "/api/kb/entries",
+        "/api/kb/cities",
         "/api/kb/resolve",
         "/api/kb/upcoming-events",
         "/api/kb/unanswered",

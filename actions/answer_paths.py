@@ -1,0 +1,67 @@
+"""Which answer a tourist's practical question gets, and what to say when no entry answers it.
+
+Pure helpers of ``action_answer_knowledge``: the topic of an intent (an address question that asks
+*how to get there* gets the route), and the reply to a practical question no knowledge-base entry
+answers — the festivals expected soon when it asks about festivals, else the tourism hotline's entry
+(never a refusal, never another place's facts).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+
+from actions.clients.platform_api import PlatformApiClient
+from knowledge_base.answer_paths import (
+    PRACTICAL_TYPES,
+    render_festivals,
+    render_no_information,
+)
+from knowledge_base.schema import Entry
+
+HOTLINE_ENTRY = "topic-tourism-hotline-12301"
+"""The sourced help line (its facts say 12301 was merged into 12345)."""
+FESTIVALS_SHOWN = 3
+PRACTICAL_INTENTS = frozenset({"ask_practical_info"})
+"""Intents answered only by a practical entry (topic or event), never by a previous place."""
+DIRECTIONS = re.compile(
+    r"how (do|can|should|would) (i|we|you) (get|go)|get(ting)? (there|to)|route|from chengdu"
+    r"|from the (station|airport)|by (bus|train|metro|subway|taxi)"
+    r"|怎么去|怎么走|如何去|怎样去|坐什么车|怎么到|到.{0,8}怎么|乘车|路线|交通"
+    r"|行き方|どうやって行|アクセス|までの|가는 (방법|법|길)|어떻게 가|교통"
+    r"|comment (aller|se rendre|y aller|rejoindre)|itinéraire|depuis chengdu"
+    r"|wie komm|anfahrt|anreise|von chengdu"
+    r"|cómo (llego|llegar|ir|se llega)|desde chengdu"
+    r"|как (добраться|доехать|попасть|проехать)|из чэнду",
+    re.IGNORECASE,
+)
+FESTIVALS = re.compile(
+    r"festival|temple fair|lantern|节|節|庙会|廟會|灯会|祭り|廟会|축제|묘회|등불"
+    r"|fête|foire|fest\b|feste|laternen|fiesta|feria|праздник|фестивал|ярмарк",
+    re.IGNORECASE,
+)
+
+
+def topic_for(intent: str, text: str, topics: Mapping[str, str]) -> str:
+    """The answer topic of ``intent``; an address question asking how to get there gets the route."""
+    topic = topics.get(intent, "info")
+    if topic == "location" and DIRECTIONS.search(text):
+        return "directions"
+    return topic
+
+
+def answers_practically(entry: Entry) -> bool:
+    """Topics and events answer practical questions; a place found by search does not."""
+    return entry.type in PRACTICAL_TYPES
+
+
+async def answer_without_entry(
+    client: PlatformApiClient, text: str, language: str, today: dt.date
+) -> str:
+    """Festivals expected soon for a festival question, else the hotline entry (best effort)."""
+    if FESTIVALS.search(text):
+        events = await client.upcoming_events(today, limit=FESTIVALS_SHOWN)
+        return render_festivals(events, language)
+    hotline = await client.get_entry(HOTLINE_ENTRY)
+    return render_no_information(hotline, language)
