@@ -10,12 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.answer_paths import (
+    PRACTICAL_INTENTS,
+    answer_without_entry,
+    answers_practically,
+    topic_for,
+)
 from actions.clients.platform_api import (
     KbResolution,
     PlatformApiClient,
@@ -34,6 +40,13 @@ TOPIC_BY_INTENT: dict[str, Topic] = {
     "ask_contact": "contact",
     "ask_attraction_info": "info",
     "recommend_attractions": "info",
+    "ask_reservation": "reservation",
+    "ask_accessibility": "accessibility",
+    "ask_best_season": "best_season",
+    "ask_altitude": "altitude",
+    "ask_food": "food",
+    "ask_visit_duration": "duration",
+    "ask_practical_info": "practical",
 }
 RECOMMENDATIONS = 3
 UPCOMING_EVENTS = 2
@@ -75,7 +88,7 @@ class ActionAnswerKnowledge(Action):
             dispatcher.utter_message(response="utter_unsupported_language")
             return []
         intent = (tracker.latest_message.get("intent") or {}).get("name", "")
-        topic = TOPIC_BY_INTENT.get(intent, "info")
+        topic = cast(Topic, topic_for(intent, _text(tracker), TOPIC_BY_INTENT))
         try:
             found = await self._find(tracker, language, intent)
         except PlatformApiError as error:
@@ -84,6 +97,19 @@ class ActionAnswerKnowledge(Action):
             return []
         if found.kind == "unknown" and found.unknown_place:
             return await self._unknown_place(dispatcher, tracker, language, found.unknown_place)
+        if intent in PRACTICAL_INTENTS and not (
+            found.matches and answers_practically(found.matches[0].entry)
+        ):
+            try:
+                reply = await answer_without_entry(
+                    self.client, _text(tracker), language, self._today()
+                )
+            except PlatformApiError as error:
+                logger.warning("knowledge service failed: %s", error)
+                dispatcher.utter_message(response="utter_kb_error")
+                return []
+            dispatcher.utter_message(text=reply)
+            return []
         if not found.matches:
             dispatcher.utter_message(response="utter_default")
             return []
@@ -110,7 +136,7 @@ class ActionAnswerKnowledge(Action):
             lang=language,
             entities=_entity_mentions(tracker.latest_message.get("entities") or []),
             previous=tracker.get_slot("attraction"),
-            follow_previous=not recommending,
+            follow_previous=not recommending and intent not in PRACTICAL_INTENTS,
             k=RECOMMENDATIONS if recommending else 1,
         )
 
@@ -153,3 +179,7 @@ def _entity_mentions(entities: list[dict[str, Any]]) -> list[tuple[str, str]]:
         for e in entities
         if e.get("entity") in ("attraction", "topic") and e.get("value") is not None
     ]
+
+
+def _text(tracker: Tracker) -> str:
+    return str(tracker.latest_message.get("text") or "")

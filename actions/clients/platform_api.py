@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 from pydantic import ValidationError
 
-from knowledge_base.schema import Entry
+from knowledge_base.schema import Entry, LocalizedText
 
 DEFAULT_URL = "http://localhost:8000"
 DEFAULT_TIMEOUT_S = 5.0
@@ -215,6 +215,41 @@ class PlatformApiClient:
             ]
         except (KeyError, TypeError, ValueError, ValidationError) as exc:
             raise PlatformApiError(f"GET {path}: answer is not a list of events") from exc
+
+    async def kb_cities(self) -> dict[str, LocalizedText]:
+        """The knowledge base's cities by key, with their names in every language."""
+        path = "/api/kb/cities"
+        body = await self._request("GET", path)
+        try:
+            return {
+                str(key): LocalizedText.model_validate(names)
+                for key, names in body["cities"].items()
+            }
+        except (AttributeError, KeyError, TypeError, ValueError, ValidationError) as exc:
+            raise PlatformApiError(f"GET {path}: answer is not a list of cities") from exc
+
+    async def entries_in_city(self, city: str) -> list[Entry]:
+        """Every entry (places and events) of the city with key ``city``."""
+        path = "/api/kb/entries"
+        body = await self._request("GET", path, params={"city": city})
+        try:
+            return [Entry.model_validate(item) for item in body["entries"]]
+        except (KeyError, TypeError, ValueError, ValidationError) as exc:
+            raise PlatformApiError(f"GET {path}: answer is not a list of entries") from exc
+
+    async def get_entry(self, entry_id: str) -> Entry | None:
+        """One entry by id, or None when the knowledge base has no such entry."""
+        path = f"/api/kb/entries/{entry_id}"
+        try:
+            body = await self._request("GET", path)
+        except PlatformApiError as error:
+            if error.status_code == 404:
+                return None
+            raise
+        try:
+            return Entry.model_validate(body)
+        except (TypeError, ValueError, ValidationError) as exc:
+            raise PlatformApiError(f"GET {path}: answer is not an entry") from exc
 
     async def log_unanswered(
         self, *, place: str, language: str, question: str, reason: str = "unknown_place"

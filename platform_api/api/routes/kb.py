@@ -11,6 +11,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Path, Query, status
 
+from knowledge_base.itinerary import cities, city_key
 from knowledge_base.schema import LANGUAGES
 from knowledge_base.seasonal import upcoming_events
 from platform_api.api.deps import CurrentBot, RetrieverDep
@@ -153,3 +154,34 @@ def get_upcoming_events(
             KbUpcomingEvent(date=day, entry=entry.model_dump(mode="json")) for entry, day in events
         ],
     )
+
+
+@router.get("/cities", dependencies=[CurrentBot])
+def get_cities(retriever: RetrieverDep) -> dict[str, Any]:
+    """The cities of the knowledge base's places, by key, with their names in every language."""
+    try:
+        found = cities(retriever.entries.values())
+    except Exception as exc:
+        if is_index_not_built(exc):
+            raise _unavailable(exc) from exc
+        raise
+    return {"cities": {key: city.model_dump(mode="json") for key, city in sorted(found.items())}}
+
+
+@router.get("/entries", dependencies=[CurrentBot])
+def get_entries_in_city(
+    retriever: RetrieverDep,
+    city: Annotated[str, Query(min_length=1, max_length=100, description="City key, e.g. chengdu")],
+) -> dict[str, Any]:
+    """Every entry (places and events) whose city is ``city``, with all their facts (itineraries)."""
+    key = city.strip().lower()
+    try:
+        entries = [e for e in retriever.entries.values() if city_key(e.city) == key]
+    except Exception as exc:
+        if is_index_not_built(exc):
+            raise _unavailable(exc) from exc
+        raise
+    return {
+        "city": key,
+        "entries": [e.model_dump(mode="json") for e in sorted(entries, key=lambda e: e.id)],
+    }
