@@ -46,10 +46,10 @@ _TONE_DIGITS = re.compile(r"(?<=[a-z])[1-5](?=[a-z]|$)")
 
 def strip_tones(word: str) -> str:
     """Lower case, tone marks and tone digits removed, ü written v: "Lǜ3" -> "lv"."""
-    word = word.lower().replace("ü", "v").replace("u:", "v")
-    decomposed = unicodedata.normalize("NFD", word)
+    decomposed = unicodedata.normalize("NFD", word.lower().replace("u:", "v"))
+    decomposed = decomposed.replace("u\u0308", "v")  # ü with or without a tone mark
     bare = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return _TONE_DIGITS.sub("", bare.replace("ü", "v"))
+    return _TONE_DIGITS.sub("", bare)
 
 
 @lru_cache(maxsize=4096)

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 import msgpack
 
 from common.languages import SUPPORTED_LANGUAGES, UNDETERMINED
+from common.pinyin import segment
 
 LATIN_SUPPORTED: tuple[str, ...] = ("en", "fr", "de", "es")
 # Unsupported Latin-script languages lingua may route to "und".
@@ -601,7 +602,34 @@ class LanguageGuesser:
         romanized = _ROMANIZED.get(" ".join(_words(text)))
         if romanized:  # "ni hao", "arigato": often typed out of politeness -> unreliable
             return LanguageGuess(romanized, 0.6, False, romanized)
+        pinyin = self._pinyin(text)
+        if pinyin is not None:
+            return pinyin
+        rest = _without_pinyin_names(text)
+        if rest != text:  # place names confuse the detectors: "emei shan phone no" is English
+            guess = self._latin(rest, prior, None, None)
+            if guess.language != UNDETERMINED:
+                return guess
         return self._latin(text, prior, sup, wide)
+
+    @staticmethod
+    def _pinyin(text: str) -> LanguageGuess | None:
+        """Chinese written in pinyin ("jiuzhaigou menpiao duoshao qian"), else None.
+
+        Three or more words, at least three quarters pinyin -> zh; two pinyin words with a Chinese
+        function word ("menpiao duoshao") -> zh. Names alone ("Jiuzhaigou") go the usual way, which
+        calls one or two words unreliable unless they are clearly a language's.
+        """
+        words = _words(text)
+        if not words:
+            return None
+        chinese = [w for w in words if is_pinyin_word(w)]
+        function = [w for w in chinese if w in PINYIN_FUNCTION_WORDS]
+        if len(words) >= 3 and len(chinese) * 4 >= len(words) * 3:
+            return LanguageGuess("zh", 0.8 if len(chinese) == len(words) else 0.7, True, "zh")
+        if len(words) == 2 and len(chinese) == 2 and function:
+            return LanguageGuess("zh", 0.7, True, "zh")
+        return None
 
     @staticmethod
     def _han(text: str, prior: str | None) -> LanguageGuess:
@@ -745,6 +773,45 @@ class LanguageGuesser:
         ):
             return LanguageGuess(UNDETERMINED, round(max(wide[w_best], 0.6), 4), True, w_best)
         return None
+
+
+# --------------------------------------------------------------------------- pinyin
+
+_PINYIN_TONE_LETTERS = frozenset("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü")
+# A pinyin-shaped word this frequent (Zipf) in a Latin language is that language's word.
+_PINYIN_COMMON_ZIPF = 3.6
+PINYIN_FUNCTION_WORDS = frozenset(
+    """ni nimen women tamen zai qu shi meiyou yao xiang zenme zenmeyang duoshao nali nar shenme
+    jidian kaimen guanmen menpiao piao qian kuai xie xiexie keyi haowan tuijian yuyue dizhi dianhua
+    zuo gongjiao ditie chuzuche gaotie huoche fandian jiudian lvyou jingdian shijian jiage haishi
+    zhege nage qing wen qingwen ma ne""".split()
+)
+"""Chinese words that, written in pinyin, mark the message as Chinese (pinyin-shaped place names are
+counted too, when no Latin language uses them often)."""
+
+
+def is_pinyin_word(word: str) -> bool:
+    """A pinyin word that is Chinese here: a function word, or pinyin no Latin language uses often."""
+    low = word.lower()
+    if not all(c.isascii() or c in _PINYIN_TONE_LETTERS for c in low) or segment(low) is None:
+        return False
+    if low in PINYIN_FUNCTION_WORDS:
+        return True
+    zipfs = [z for z in (_zipf(low, lg) for lg in FREQ_LANGS) if z is not None]
+    return max(zipfs, default=0.0) < _PINYIN_COMMON_ZIPF
+
+
+def _without_pinyin_names(text: str) -> str:
+    """``text`` without pinyin names ("Jiuzhaigou", "emei shan") when other words remain."""
+    kept = [
+        token
+        for token in text.split()
+        if not (
+            (words := _words(token))
+            and all(is_pinyin_word(w) and w not in PINYIN_FUNCTION_WORDS for w in words)
+        )
+    ]
+    return " ".join(kept) if _words(" ".join(kept)) else text
 
 
 _DEFAULT: LanguageGuesser | None = None
