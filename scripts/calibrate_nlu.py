@@ -34,6 +34,7 @@ from bot.components.out_of_scope_gate import (
     in_scope_ranking,
     weighted_margin,
 )
+from common.intents import as_inventory_intent
 from scripts.predict_nlu import current_model, load_agent
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -166,7 +167,10 @@ class Observations:
         """Whether the intent is right for an in-scope gold (before fallback), its confidence and the
         gap between the top two of the ranking (infinite with fewer than two)."""
         correct = np.array(
-            [intent["name"] == s["gold"] for s, (intent, _) in zip(seen, outcomes, strict=True)]
+            [
+                as_inventory_intent(intent["name"], s["gold"]) == s["gold"]
+                for s, (intent, _) in zip(seen, outcomes, strict=True)
+            ]
         )
         confidence = np.array([float(intent["confidence"]) for intent, _ in outcomes])
         gap = np.array(

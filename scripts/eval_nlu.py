@@ -20,6 +20,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
 
+from common.intents import as_inventory_intent
 from scripts.predict_nlu import current_model, load_agent, predict_rows
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -169,6 +170,9 @@ def main(argv: list[str] | None = None) -> int:
     for name, rows in sets.items():
         started = time.monotonic()
         predicted = asyncio.run(predict_rows(agent, rows))
+        for row in predicted:  # the sets use the 23-intent inventory (common/intents.py)
+            row["pred_intent_raw"] = row["pred_intent"]
+            row["pred_intent"] = as_inventory_intent(row["pred_intent"], row["intent"])
         summary = summarise(predicted)
         summary["seconds"] = round(time.monotonic() - started, 1)
         report["sets"][name] = summary
