@@ -27,6 +27,8 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.forms import ValidationAction
+from rasa_sdk.types import DomainDict
 
 from common.languages import SUPPORTED_LANGUAGES, UNDETERMINED
 
@@ -258,7 +260,8 @@ class ActionSetLanguage(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[EventType]:
-        """Sets the ``language`` slot; the rule then confirms with ``utter_language_set``.
+        """Sets the ``language`` slot and locks it there (``language_locked``); the rule then
+        confirms with ``utter_language_set``.
 
         Without a request (the intent fired on "I am German" or on an unsupported language) the slot
         keeps its value, or takes the detected language of the message when it had none, the tourist
@@ -266,8 +269,8 @@ class ActionSetLanguage(Action):
         """
         text = tracker.latest_message.get("text") or ""
         language = requested_language(text)
-        if language is not None:
-            return [SlotSet("language", language)]
+        if language is not None:  # holds until the tourist asks for another language
+            return [SlotSet("language", language), SlotSet("language_locked", language)]
         current = tracker.get_slot("language")
         events: list[EventType] = []
         if current is None:
@@ -281,6 +284,28 @@ class ActionSetLanguage(Action):
         else:
             dispatcher.utter_message(response="utter_language_kept")
         return [*events, FollowupAction("action_listen")]
+
+
+class ValidateSlotMappings(ValidationAction):
+    """Keeps the session language on the one the tourist asked for (``language_locked``).
+
+    Rasa runs ``action_validate_slot_mappings`` after extracting slots from every message. Without
+    a request the ``language`` slot follows each reliably identified message; after "answer in
+    English" it stays English, whatever language later messages are in, until another request.
+    """
+
+    def validate_language(
+        self,
+        slot_value: Any,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: DomainDict,
+    ) -> dict[str, Any]:
+        """The locked language when there is one, else the language of the message."""
+        locked = tracker.get_slot("language_locked")
+        if locked in SUPPORTED_LANGUAGES and slot_value != locked:
+            return {"language": locked}
+        return {"language": slot_value}
 
 
 def _response_text(domain: dict[str, Any], key: str, language: str | None) -> str | None:

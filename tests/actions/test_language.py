@@ -10,7 +10,7 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.language import ActionSetLanguage, requested_language
+from actions.language import ActionSetLanguage, ValidateSlotMappings, requested_language
 
 REQUESTS = [
     # English
@@ -165,7 +165,7 @@ DOMAIN: dict[str, Any] = {
 async def test_a_request_sets_the_slot_and_the_rule_confirms() -> None:
     dispatcher = CollectingDispatcher()
     events = await ActionSetLanguage().run(dispatcher, tracker("我想换成英文", "zh"), DOMAIN)
-    assert events == [SlotSet("language", "en")]
+    assert events == [SlotSet("language", "en"), SlotSet("language_locked", "en")]
     assert dispatcher.messages == []  # utter_language_set follows from the rule
 
 
@@ -195,3 +195,80 @@ def test_a_long_message_is_read_quickly() -> None:
     assert requested_language("please answer in German " * 4000) == "de"
     assert requested_language("I am German, " * 8000) is None
     assert time.perf_counter() - started < 0.5
+
+
+# --------------------------------------------------------------------------- the lock
+
+SLOT_DOMAIN: dict[str, Any] = {
+    "slots": {
+        "language": {
+            "type": "categorical",
+            "mappings": [
+                {"type": "from_entity", "entity": "language", "not_intent": "set_language"}
+            ],
+        },
+        "language_locked": {"type": "text", "mappings": [{"type": "custom"}]},
+    },
+    "forms": {},
+}
+
+
+def turn(detected: str | None, before: str | None, locked: str | None) -> Tracker:
+    """The tracker Rasa sends after extracting slots: the message's language already in the slot."""
+    events: list[dict[str, Any]] = [{"event": "user", "text": "…"}]
+    if detected is not None:
+        events.append({"event": "slot", "name": "language", "value": detected})
+    slots = {"language": detected or before, "language_locked": locked}
+    return Tracker("t", slots, {"text": "…"}, events, False, None, {}, "action_listen")
+
+
+@pytest.mark.parametrize(
+    ("detected", "before", "locked", "expected"),
+    [
+        ("de", "zh", "en", "en"),  # asked for English, then wrote German: English holds
+        ("zh", "en", "en", "en"),
+        ("und", "en", "en", "en"),  # an unsupported language does not break the request either
+        ("ja", "ja", "ja", "ja"),
+        ("de", "zh", None, "de"),  # no request: the reply follows the message
+        ("ko", "en", None, "ko"),
+    ],
+)
+async def test_an_explicit_request_holds_until_the_tourist_asks_otherwise(
+    detected: str, before: str, locked: str | None, expected: str
+) -> None:
+    dispatcher = CollectingDispatcher()
+    events = await ValidateSlotMappings().run(
+        dispatcher, turn(detected, before, locked), SLOT_DOMAIN
+    )
+
+    assert [e for e in events if e.get("name") == "language"] == [SlotSet("language", expected)]
+    assert dispatcher.messages == []
+
+
+async def test_an_unreliable_message_sets_nothing_and_keeps_the_language() -> None:
+    events = await ValidateSlotMappings().run(
+        CollectingDispatcher(), turn(None, "zh", None), SLOT_DOMAIN
+    )
+
+    assert [e for e in events if e.get("name") == "language"] == []
+
+
+async def test_a_new_request_moves_the_lock() -> None:
+    t = Tracker(
+        "t",
+        {"language": "en", "language_locked": "en"},
+        {"text": "请用中文回答", "language": "zh"},
+        [],
+        False,
+        None,
+        {},
+        "action_listen",
+    )
+
+    events = await ActionSetLanguage().run(CollectingDispatcher(), t, DOMAIN)
+
+    assert events == [SlotSet("language", "zh"), SlotSet("language_locked", "zh")]
+
+
+def test_the_validation_action_has_the_name_rasa_runs_after_every_message() -> None:
+    assert ValidateSlotMappings().name() == "action_validate_slot_mappings"
