@@ -28,6 +28,8 @@ OTHER_ASKS: frozenset[str] = frozenset(
 )
 ASKS: frozenset[str] = FACT_ASKS | OTHER_ASKS
 UNKNOWN = "unknown"
+REFUSAL_PREFIX = 20
+"""Characters of a canned text that identify it (its ending may name a changed hotline)."""
 
 # ----------------------------------------------------------------- phrase families (all languages)
 
@@ -280,14 +282,18 @@ def _long_enough(text: str) -> bool:
     return len(text.strip()) >= 3
 
 
+_LATIN_LETTER = "A-Za-zÀ-ÖØ-öø-ÿœŒß"
+_CYRILLIC_LETTER = "\u0400-\u04ff"
+
+
 def _surface_pattern(text: str) -> re.Pattern[str]:
+    """A name matches as a whole word of its own script; Korean or Japanese particles may follow."""
     body = re.escape(to_simplified(text).lower()).replace(r"\ ", r"[\s\-]?")
-    if re.match(r"\w", text) and not re.match(r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]", text):
-        body = r"(?<![^\W\d_])" + body  # no letter right before a Latin/Cyrillic name
-    if re.search(r"\w$", text) and not re.search(
-        r"[\u3040-\u30ff\u4e00-\u9fff\uac00-\ud7af]$", text
-    ):
-        body += r"(?![^\W\d_])"
+    for letters in (_LATIN_LETTER, _CYRILLIC_LETTER):
+        if re.match(f"[{letters}]", text):
+            body = f"(?<![{letters}])" + body
+        if re.search(f"[{letters}]$", text):
+            body += f"(?![{letters}])"
     return re.compile(body)
 
 
@@ -334,7 +340,7 @@ def is_refusal(messages: list[str], canned: Iterable[str]) -> bool:
 
 
 def _key(text: str) -> str:
-    return re.sub(r"\s+", " ", text.strip())[:40].lower()
+    return re.sub(r"\s+", " ", text.strip())[:REFUSAL_PREFIX].lower()
 
 
 def says_no_information(reply: str) -> bool:
@@ -467,7 +473,7 @@ def _foreign(segment: str, lang: str, guesser: Guesser) -> bool:
     for script, pattern in _SCRIPTS.items():
         if script not in native and len(pattern.findall(segment)) >= 2:
             if script == "latin":
-                if len(_LATIN_WORD.findall(segment)) >= 3:
+                if _latin_sentence(segment):
                     return True
                 continue
             return True
@@ -487,6 +493,13 @@ def _foreign(segment: str, lang: str, guesser: Guesser) -> bool:
             return _short_is_foreign(words, lang, other)
         return float(getattr(guess, "confidence", 0.0)) >= 0.8
     return False
+
+
+def _latin_sentence(segment: str) -> bool:
+    """Three or more lower-case Latin words in a row: a sentence, not a list of brand names."""
+    return bool(
+        re.search(r"(?<![\w'])[a-zà-öø-ÿ]{2,}(?:[\s,]+[a-zà-öø-ÿ]{2,}){2,}(?![\w'])", segment)
+    )
 
 
 def _short_is_foreign(words: list[str], lang: str, other: str) -> bool:

@@ -95,6 +95,7 @@ class TurnResult:
     checks: dict[str, bool | None] = field(default_factory=dict)
     foreign: list[str] = field(default_factory=list)
     detected_language: str | None = None
+    error: str | None = None
 
 
 # ----------------------------------------------------------------- data
@@ -252,15 +253,17 @@ async def _conversation(
     out = []
     for number, turn in enumerate(dialogue.turns, start=1):
         texts: list[str] = []
+        error = None
         try:
             response = await client.post(url, json={"sender": sender, "message": turn.user})
             body = response.json() if response.status_code == 200 else []
             texts = [str(m["text"]) for m in body if isinstance(m, dict) and m.get("text")]
-        except (httpx.HTTPError, ValueError):
-            texts = []
-        out.append(
-            TurnResult(dialogue.id, number, turn.user, asdict(turn), texts)  # scored later
-        )
+            error = None if response.status_code == 200 else f"HTTP {response.status_code}"
+        except (httpx.HTTPError, ValueError) as exc:
+            error = type(exc).__name__
+        result = TurnResult(dialogue.id, number, turn.user, asdict(turn), texts)  # scored later
+        result.error = error
+        out.append(result)
     return out
 
 

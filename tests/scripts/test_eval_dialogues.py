@@ -170,6 +170,10 @@ def test_wrong_reply_language(index: checks.NameIndex, guesser: LanguageGuesser)
 
 def test_fallback_and_refusal_are_not_answers() -> None:
     assert checks.is_refusal([CANNED[0]], CANNED)
+    older = (
+        "Sorry, I can only help with travel in Sichuan (hotline 12301)."  # an older model's text
+    )
+    assert checks.is_refusal([older], CANNED)
     assert checks.is_refusal([], CANNED)
     assert not checks.answered([CANNED[1]], "topic", None, CANNED)
     assert checks.answered(
@@ -262,3 +266,19 @@ def test_bad_dialogue_is_refused(tmp_path: Path) -> None:
 def test_canned_texts_come_from_the_bot_texts() -> None:
     texts = ev.canned_texts()
     assert len(texts) >= 8 * 4
+
+
+def test_brand_names_in_a_chinese_reply_are_not_a_foreign_sentence(
+    index: checks.NameIndex, guesser: LanguageGuesser
+) -> None:
+    brands = "部分境外电子钱包（如AlipayHK、Kakao Pay、Touch 'n Go、TrueMoney等）可直接扫码支付。"
+    assert checks.fully_in_language(brands, "zh", index, guesser)
+
+
+def test_names_followed_by_korean_or_japanese_particles_are_names(
+    index: checks.NameIndex, guesser: LanguageGuesser
+) -> None:
+    reply = "Wuhou Shrine는 청두에 있습니다."
+    assert checks.right_place(reply, "wuhou", "ko", index)  # no Korean name: the English one
+    assert checks.fully_in_language(reply, "ko", index, guesser)
+    assert checks.fully_in_language("Wuhou Shrineは成都にあります。", "ja", index, guesser)
