@@ -53,8 +53,14 @@ UPCOMING_EVENTS = 2
 
 
 def session_language(tracker: Tracker) -> str:
-    """The session language slot, else the language detected for the last message, else en."""
-    language = tracker.get_slot("language") or tracker.latest_message.get("language")
+    """The session language slot, else the language detected for the last message, else en.
+
+    An unreliable "und" (emoji only, no letters) is no language: it never gets the unsupported notice.
+    """
+    detected = tracker.latest_message.get("language")
+    if detected == "und" and tracker.latest_message.get("language_reliable") is False:
+        detected = None
+    language = tracker.get_slot("language") or detected
     return language if language in SUPPORTED or language == "und" else "en"
 
 

@@ -192,3 +192,14 @@ async def test_a_follow_up_after_an_unknown_place_does_not_revive_the_old_place(
     messages, _ = await run(action, tracker("几点开门", "ask_opening_hours", "zh", None))
 
     assert all("九寨" not in (m.get("text") or "") for m in messages)
+
+
+def test_an_emoji_only_first_message_is_not_an_unsupported_language() -> None:
+    from actions.knowledge import session_language
+
+    latest = {"text": "👍", "language": "und", "language_reliable": False}
+    t = Tracker("tourist", {}, latest, [], False, None, {}, "action_listen")
+    assert session_language(t) == "en"
+    reliable = {"text": "Ciao, quanto costa?", "language": "und", "language_reliable": True}
+    t = Tracker("tourist", {}, reliable, [], False, None, {}, "action_listen")
+    assert session_language(t) == "und"
