@@ -497,9 +497,13 @@ class PlaceResolver:
         named = self.named(text)
         unknown = self.unknown_mention(text, named)
         if unknown is not None:  # "黄龙溪古镇" is not 黄龙
-            named = [f for f in named if not (f.text in unknown and _extends(unknown, f.text))]
+            inside = [f for f in named if f.text in unknown and _extends(unknown, f.text)]
+            named = [f for f in named if f not in inside]
+            part_of_unknown = {f.entry_id for f in inside} - {f.entry_id for f in named}
+        else:
+            part_of_unknown = set()
         ids = [value for kind, value in entities if kind in ("attraction", "topic")]
-        ids = [i for i in ids if i in self.types]
+        ids = [i for i in ids if i in self.types and i not in part_of_unknown]
         candidates = [(i, NAMED_SCORE, i) for i in ids] + [
             (f.entry_id, f.score, f.text) for f in named
         ]
@@ -618,8 +622,7 @@ def _latin_mentions(plain: str) -> Iterable[tuple[int, str]]:
     for pattern in (_LATIN_NOUN_AFTER, _LATIN_NOUN_BEFORE):
         for match in pattern.finditer(plain):
             words = match.group(0).split()
-            names = [w for w in words if w[:1].isupper() and w not in _LATIN_NOT_PLACES]
-            if names:
+            if any(w[:1].isupper() and w not in _LATIN_NOT_PLACES for w in words):
                 yield match.start(), _trim_latin(match.group(0))
     for match in _LATIN_GERMAN_COMPOUND.finditer(plain):
         yield match.start(), match.group(1)

@@ -16,6 +16,7 @@ from fastapi import FastAPI
 
 from platform_api.api.deps import app_retriever
 from platform_api.kb import Retriever
+from platform_api.kb_resolve import place_resolver
 
 logger = logging.getLogger("platform_api.warmup")
 
@@ -56,6 +57,7 @@ class KbWarmup:
         query, lang = WARMUP_QUERY
         try:
             self._retriever.search(query, lang=lang, k=1)
+            place_resolver(self._retriever.entries)  # names and misspelling indexes
         except Exception as exc:  # noqa: BLE001 - reported through readiness, never fatal
             logger.warning("knowledge-base warm-up failed: %s: %s", type(exc).__name__, exc)
             self._state = "failed"

@@ -629,3 +629,14 @@ def test_plain_text_removes_tone_marks_and_digits_but_keeps_other_scripts() -> N
     assert plain_text("Jiǔzhàigōu") == "Jiuzhaigou"
     assert plain_text("jiu3zhai4gou1") == "jiuzhaigou"
     assert plain_text("Эмэйшань 九寨沟 주자이거우") == "Эмэйшань 九寨沟 주자이거우"
+
+
+def test_an_nlu_entity_inside_an_unknown_place_name_does_not_name_it(
+    resolver: PlaceResolver,
+) -> None:
+    """The NLU gazetteer tags 黄龙 in 黄龙溪古镇; the town is still unknown."""
+    decision = resolver.decide(
+        "黄龙溪古镇远吗", entities=[("attraction", "huanglong")], previous=LESHAN
+    )
+
+    assert (decision.kind, decision.mention) == ("unknown", "黄龙溪古镇")
