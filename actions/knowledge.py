@@ -53,14 +53,15 @@ UPCOMING_EVENTS = 2
 
 
 def session_language(tracker: Tracker) -> str:
-    """The session language slot, else the language detected for the last message, else en.
+    """The language asked for, else the session language slot, else the one detected, else en.
 
     An unreliable "und" (emoji only, no letters) is no language: it never gets the unsupported notice.
     """
     detected = tracker.latest_message.get("language")
     if detected == "und" and tracker.latest_message.get("language_reliable") is False:
         detected = None
-    language = tracker.get_slot("language") or detected
+    # A language the tourist asked for holds until they ask for another one.
+    language = tracker.get_slot("language_locked") or tracker.get_slot("language") or detected
     return language if language in SUPPORTED or language == "und" else "en"
 
 

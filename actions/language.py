@@ -27,8 +27,6 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
-from rasa_sdk.forms import ValidationAction
-from rasa_sdk.types import DomainDict
 
 from common.languages import SUPPORTED_LANGUAGES, UNDETERMINED
 
@@ -271,7 +269,7 @@ class ActionSetLanguage(Action):
         language = requested_language(text)
         if language is not None:  # holds until the tourist asks for another language
             return [SlotSet("language", language), SlotSet("language_locked", language)]
-        current = tracker.get_slot("language")
+        current = tracker.get_slot("language_locked") or tracker.get_slot("language")
         events: list[EventType] = []
         if current is None:
             detected = tracker.latest_message.get("language")
@@ -286,32 +284,12 @@ class ActionSetLanguage(Action):
         return [*events, FollowupAction("action_listen")]
 
 
-class ValidateSlotMappings(ValidationAction):
-    """Keeps the session language on the one the tourist asked for (``language_locked``).
-
-    Rasa runs ``action_validate_slot_mappings`` after extracting slots from every message. Without
-    a request the ``language`` slot follows each reliably identified message; after "answer in
-    English" it stays English, whatever language later messages are in, until another request.
-    """
-
-    def validate_language(
-        self,
-        slot_value: Any,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: DomainDict,
-    ) -> dict[str, Any]:
-        """The locked language when there is one, else the language of the message."""
-        locked = tracker.get_slot("language_locked")
-        if locked in SUPPORTED_LANGUAGES and slot_value != locked:
-            return {"language": locked}
-        return {"language": slot_value}
-
-
 def _response_text(domain: dict[str, Any], key: str, language: str | None) -> str | None:
-    """The text of ``key`` conditioned on ``language == language`` in the domain Rasa sent, if any."""
+    """The text of ``key`` for ``language`` (its ``language_locked`` variation) in the domain Rasa sent."""
     for variation in (domain.get("responses") or {}).get(key) or []:
         conditions = variation.get("condition") or []
-        if any(c.get("name") == "language" and c.get("value") == language for c in conditions):
+        if any(
+            c.get("name") == "language_locked" and c.get("value") == language for c in conditions
+        ):
             return variation.get("text")
     return None

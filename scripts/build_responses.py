@@ -3,7 +3,9 @@
 Translators edit one file per language with the same keys; Rasa needs one response per key with
 conditional variations on the ``language`` slot. This script joins them:
 
-* one variation per language, conditioned on ``language == <lang>``;
+* per language, a variation conditioned on ``language_locked == <lang>`` (the tourist asked for that
+  language, which holds whatever language later messages are in), and one conditioned on
+  ``language_locked`` unset and ``language == <lang>`` (the language of the conversation);
 * for ``language == und`` (a language we do not support) the polite English + Chinese notice;
 * the English texts once more without a condition, used before the language is known.
 
@@ -41,18 +43,27 @@ def build(texts: dict[str, dict[str, list[str]]]) -> dict[str, object]:
     """Builds the ``responses`` section of the domain from the per-language texts."""
     reference = texts[FALLBACK_LANGUAGE]
     unsupported: list[dict[str, object]] = [
-        {"text": t, "condition": [_slot("und")]} for t in reference[UNSUPPORTED_KEY]
+        {"text": t, "condition": [_unlocked(), _slot("und")]} for t in reference[UNSUPPORTED_KEY]
     ]
     responses: dict[str, list[dict[str, object]]] = {}
     for key in reference:
         variations: list[dict[str, object]] = []
         for lang, catalogue in texts.items():
             for text in catalogue.get(key) or reference[key]:
-                variations.append({"text": text, "condition": [_slot(lang)]})
+                variations.append({"text": text, "condition": [_locked(lang)]})
+                variations.append({"text": text, "condition": [_unlocked(), _slot(lang)]})
         variations.extend(unsupported)
         variations.extend({"text": text} for text in reference[key])
         responses[key] = variations
     return {"version": "3.1", "responses": responses}
+
+
+def _locked(lang: str) -> dict[str, str]:
+    return {"type": "slot", "name": "language_locked", "value": lang}
+
+
+def _unlocked() -> dict[str, None | str]:
+    return {"type": "slot", "name": "language_locked", "value": None}
 
 
 def _slot(lang: str) -> dict[str, str]:

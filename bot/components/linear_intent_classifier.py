@@ -97,20 +97,33 @@ class LinearIntentClassifier(IntentClassifier, GraphComponent):
 
     def _features(self, messages: list[Message]) -> sp.csr_matrix:
         """One row per message: binarised, unit-length n-gram counts next to the unit-length embedding."""
-        sparse_rows = []
-        dense_rows = []
+        sparse_origins = set(self._config["sparse_featurizers"])
+        dense_origins = list(self._config["dense_featurizers"])
+        sparse_blocks: dict[str, list[sp.coo_matrix]] = {o: [] for o in sparse_origins}
+        dense_rows: list[np.ndarray] = []
         for message in messages:
-            _, sparse = message.get_sparse_features(TEXT, self._config["sparse_featurizers"])
-            _, dense = message.get_dense_features(TEXT, self._config["dense_featurizers"])
-            if sparse is None or dense is None:
+            dense: dict[str, np.ndarray] = {}
+            for feature in message.features:
+                if feature.attribute != TEXT or feature.type != "sentence":
+                    continue
+                if feature.origin in sparse_origins and feature.is_sparse():
+                    sparse_blocks[feature.origin].append(feature.features)
+                elif feature.origin in dense_origins and feature.is_dense():
+                    dense[feature.origin] = np.asarray(feature.features, np.float32).reshape(-1)
+            if len(dense) != len(dense_origins):
                 raise ValueError(
                     "LinearIntentClassifier found no sentence features from "
-                    f"{self._config['sparse_featurizers']} / {self._config['dense_featurizers']}"
+                    f"{dense_origins} on a message"
                 )
-            sparse_rows.append(sp.csr_matrix(sparse.features))
-            vector = np.asarray(dense.features, dtype=np.float32).reshape(1, -1)
+            vector = np.concatenate([dense[o] for o in dense_origins])
             dense_rows.append(vector / max(float(np.linalg.norm(vector)), 1e-12))
-        counts = sp.vstack(sparse_rows).tocsr().astype(np.float32)
+        if any(len(rows) != len(messages) for rows in sparse_blocks.values()):
+            raise ValueError(
+                "LinearIntentClassifier found no sentence features from "
+                f"{sorted(sparse_origins)} on a message"
+            )
+        blocks = [sp.vstack(sparse_blocks[o]) for o in self._config["sparse_featurizers"]]
+        counts = sp.hstack(blocks).tocsr().astype(np.float32)
         counts.data[:] = 1.0
         return sp.hstack([_unit_rows(counts), sp.csr_matrix(np.vstack(dense_rows))]).tocsr()
 

@@ -10,7 +10,8 @@ from rasa_sdk import Tracker
 from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.language import ActionSetLanguage, ValidateSlotMappings, requested_language
+from actions.knowledge import session_language
+from actions.language import ActionSetLanguage, requested_language
 
 REQUESTS = [
     # English
@@ -150,11 +151,11 @@ DOMAIN: dict[str, Any] = {
         "utter_language_kept": [
             {
                 "text": "继续用中文",
-                "condition": [{"type": "slot", "name": "language", "value": "zh"}],
+                "condition": [{"type": "slot", "name": "language_locked", "value": "zh"}],
             },
             {
                 "text": "keeping English",
-                "condition": [{"type": "slot", "name": "language", "value": "en"}],
+                "condition": [{"type": "slot", "name": "language_locked", "value": "en"}],
             },
             {"text": "keeping English"},
         ]
@@ -199,58 +200,28 @@ def test_a_long_message_is_read_quickly() -> None:
 
 # --------------------------------------------------------------------------- the lock
 
-SLOT_DOMAIN: dict[str, Any] = {
-    "slots": {
-        "language": {
-            "type": "categorical",
-            "mappings": [
-                {"type": "from_entity", "entity": "language", "not_intent": "set_language"}
-            ],
-        },
-        "language_locked": {"type": "text", "mappings": [{"type": "custom"}]},
-    },
-    "forms": {},
-}
 
-
-def turn(detected: str | None, before: str | None, locked: str | None) -> Tracker:
-    """The tracker Rasa sends after extracting slots: the message's language already in the slot."""
-    events: list[dict[str, Any]] = [{"event": "user", "text": "…"}]
-    if detected is not None:
-        events.append({"event": "slot", "name": "language", "value": detected})
-    slots = {"language": detected or before, "language_locked": locked}
-    return Tracker("t", slots, {"text": "…"}, events, False, None, {}, "action_listen")
+def turn(detected: str | None, locked: str | None) -> Tracker:
+    """A tracker after a message whose language (``detected``) is already in the slot."""
+    slots = {"language": detected, "language_locked": locked}
+    return Tracker("t", slots, {"text": "…"}, [], False, None, {}, "action_listen")
 
 
 @pytest.mark.parametrize(
-    ("detected", "before", "locked", "expected"),
+    ("detected", "locked", "expected"),
     [
-        ("de", "zh", "en", "en"),  # asked for English, then wrote German: English holds
-        ("zh", "en", "en", "en"),
-        ("und", "en", "en", "en"),  # an unsupported language does not break the request either
-        ("ja", "ja", "ja", "ja"),
-        ("de", "zh", None, "de"),  # no request: the reply follows the message
-        ("ko", "en", None, "ko"),
+        ("de", "en", "en"),  # asked for English, then wrote German: English holds
+        ("zh", "en", "en"),
+        ("und", "en", "en"),  # an unsupported language does not break the request either
+        ("ja", "ja", "ja"),
+        ("de", None, "de"),  # no request: the reply follows the message
+        ("ko", None, "ko"),
     ],
 )
-async def test_an_explicit_request_holds_until_the_tourist_asks_otherwise(
-    detected: str, before: str, locked: str | None, expected: str
+def test_actions_answer_in_the_requested_language_until_the_tourist_asks_otherwise(
+    detected: str, locked: str | None, expected: str
 ) -> None:
-    dispatcher = CollectingDispatcher()
-    events = await ValidateSlotMappings().run(
-        dispatcher, turn(detected, before, locked), SLOT_DOMAIN
-    )
-
-    assert [e for e in events if e.get("name") == "language"] == [SlotSet("language", expected)]
-    assert dispatcher.messages == []
-
-
-async def test_an_unreliable_message_sets_nothing_and_keeps_the_language() -> None:
-    events = await ValidateSlotMappings().run(
-        CollectingDispatcher(), turn(None, "zh", None), SLOT_DOMAIN
-    )
-
-    assert [e for e in events if e.get("name") == "language"] == []
+    assert session_language(turn(detected, locked)) == expected
 
 
 async def test_a_new_request_moves_the_lock() -> None:
@@ -268,7 +239,3 @@ async def test_a_new_request_moves_the_lock() -> None:
     events = await ActionSetLanguage().run(CollectingDispatcher(), t, DOMAIN)
 
     assert events == [SlotSet("language", "zh"), SlotSet("language_locked", "zh")]
-
-
-def test_the_validation_action_has_the_name_rasa_runs_after_every_message() -> None:
-    assert ValidateSlotMappings().name() == "action_validate_slot_mappings"

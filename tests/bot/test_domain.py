@@ -63,8 +63,15 @@ def test_every_response_has_a_variation_for_each_language_and_for_unsupported(
     domain: Domain,
 ) -> None:
     for name, variations in domain.responses.items():
-        conditioned = {v["condition"][0]["value"] for v in variations if v.get("condition")}
-        assert conditioned == set(SUPPORTED_LANGUAGES) | {"und"}, name
+        conditions = [
+            {c["name"]: c["value"] for c in v["condition"]}
+            for v in variations
+            if v.get("condition")
+        ]
+        unlocked = {c["language"] for c in conditions if c.get("language_locked") is None}
+        locked = {c["language_locked"] for c in conditions if c.get("language_locked")}
+        assert unlocked == set(SUPPORTED_LANGUAGES) | {"und"}, name
+        assert locked == set(SUPPORTED_LANGUAGES), name
         assert any(not v.get("condition") for v in variations), (
             f"{name} has no default (English) text"
         )
@@ -97,3 +104,29 @@ def test_every_intent_is_handled_by_a_rule() -> None:
 def test_the_language_slot_takes_exactly_the_supported_languages_and_und(domain: Domain) -> None:
     slot = next(s for s in domain.slots if s.name == "language")
     assert [v for v in slot.values if v != "__other__"] == [*SUPPORTED_LANGUAGES, "und"]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("slots", "lang"),
+    [
+        ({"language": "en", "language_locked": "de"}, "de"),  # asked for German: German holds
+        ({"language": "zh", "language_locked": "ja"}, "ja"),
+        (
+            {"language": "ko", "language_locked": None},
+            "ko",
+        ),  # no request: the conversation's language
+        ({"language": "fr", "language_locked": None}, "fr"),
+    ],
+)
+def test_rasa_picks_the_requested_language_over_the_detected_one(
+    slots: dict[str, str | None], lang: str
+) -> None:
+    from rasa.core.nlg.generator import ResponseVariationFilter
+
+    from scripts.build_responses import load_texts
+
+    responses = yaml.safe_load((ROOT / "bot" / "domain" / "responses.yml").read_text("utf-8"))
+    generator = ResponseVariationFilter(responses["responses"])
+    chosen = generator.responses_for_utter_action("utter_greet", "rest", slots)
+    assert chosen, "no variation matched"
+    assert {c["text"] for c in chosen} <= set(load_texts()[lang]["utter_greet"])

@@ -24,13 +24,18 @@ def test_each_language_gets_its_own_condition_and_english_is_the_default(tmp_pat
     write(tmp_path, "zh", {"utter_greet": ["你好"], "utter_unsupported_language": ["抱歉 / Sorry"]})
     responses = build_responses.build(build_responses.load_texts(tmp_path))["responses"]
     greet = responses["utter_greet"]
+    unlocked = {"type": "slot", "name": "language_locked", "value": None}
     assert {
         "text": "你好",
-        "condition": [{"type": "slot", "name": "language", "value": "zh"}],
+        "condition": [unlocked, {"type": "slot", "name": "language", "value": "zh"}],
+    } in greet
+    assert {
+        "text": "你好",
+        "condition": [{"type": "slot", "name": "language_locked", "value": "zh"}],
     } in greet
     assert {
         "text": "Sorry / 抱歉",
-        "condition": [{"type": "slot", "name": "language", "value": "und"}],
+        "condition": [unlocked, {"type": "slot", "name": "language", "value": "und"}],
     } in greet
     assert greet[-1] == {"text": "Hello"}
 
@@ -45,5 +50,8 @@ def test_a_missing_translation_falls_back_to_english(tmp_path: Path) -> None:
     bye = build_responses.build(build_responses.load_texts(tmp_path))["responses"]["utter_bye"]
     assert {
         "text": "Bye",
-        "condition": [{"type": "slot", "name": "language", "value": "de"}],
+        "condition": [
+            {"type": "slot", "name": "language_locked", "value": None},
+            {"type": "slot", "name": "language", "value": "de"},
+        ],
     } in bye
