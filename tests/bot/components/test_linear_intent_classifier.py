@@ -1,5 +1,6 @@
-"""LinearIntentClassifier: learns intents from sparse n-gram and dense sentence features, ranks
-them with confidences that sum to one, and round-trips through model storage without pickle."""
+"""LinearIntentClassifier: learns intents from word and character n-grams and dense sentence
+features, ranks them with confidences that sum to one, and round-trips through model storage
+without pickle."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import scipy.sparse as sp
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.tokenizers.tokenizer import Token
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.features import Features
 from rasa.shared.nlu.training_data.message import Message
@@ -18,14 +20,11 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.components.linear_intent_classifier import LinearIntentClassifier
 
-VOCABULARY = ["ticket", "price", "hello", "hi", "hours", "open"]
-
 
 def message(text: str, intent: str | None = None, dense: list[float] | None = None) -> Message:
-    """A message with a bag-of-words feature over VOCABULARY and a small dense feature."""
+    """A tokenized message with a small dense sentence feature."""
     msg = Message({TEXT: text, **({INTENT: intent} if intent else {})})
-    counts = np.array([[text.split().count(w) for w in VOCABULARY]], dtype=np.float32)
-    msg.add_features(Features(sp.coo_matrix(counts), "sentence", TEXT, "word_counts"))
+    msg.set(TOKENS_NAMES[TEXT], [Token(word, 0) for word in text.split()])
     vector = np.array([dense or [1.0, 0.0]], dtype=np.float32)
     msg.add_features(Features(vector, "sentence", TEXT, "use"))
     return msg
@@ -50,7 +49,7 @@ def storage(tmp_path: Path) -> LocalModelStorage:
 
 
 def trained(storage: LocalModelStorage) -> tuple[LinearIntentClassifier, Resource]:
-    config = {**LinearIntentClassifier.get_default_config(), "sparse_featurizers": ["word_counts"]}
+    config = {**LinearIntentClassifier.get_default_config(), "min_df": 1}
     resource = Resource("linear")
     component = LinearIntentClassifier.create(
         config, storage, resource, ExecutionContext(GraphSchema({}), "node")
@@ -87,7 +86,13 @@ def test_messages_without_text_are_left_alone(storage: LocalModelStorage) -> Non
     assert empty.get(INTENT) is None
 
 
-def test_missing_features_are_a_clear_error(storage: LocalModelStorage) -> None:
+def test_missing_sentence_embedding_is_a_clear_error(storage: LocalModelStorage) -> None:
     component, _ = trained(storage)
     with pytest.raises(ValueError, match="no sentence features"):
         component.process([Message({TEXT: "bare"})])
+
+
+def test_character_ngrams_carry_an_unseen_inflection(storage: LocalModelStorage) -> None:
+    component, _ = trained(storage)
+    (parsed,) = component.process([message("tickets prices", dense=[0.5, 0.5])])
+    assert parsed.get(INTENT)["name"] == "ask_ticket_price"
