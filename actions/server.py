@@ -79,7 +79,30 @@ def build_app(executor: ActionExecutor, settings: ActionServerSettings) -> Sanic
         logger.warning(event("actions.request.refused", path=request.path))
         return response.json({"error": "missing or invalid token"}, status=401)
 
+    @app.on_request
+    async def accept_calls_without_domain(request: Request) -> None:
+        mark_domain_not_sent(request)
+
     return app
+
+
+def mark_domain_not_sent(request: Request) -> None:
+    """Lets an action run when Rasa sent no domain.
+
+    ``endpoints.yml`` enables Rasa's selective domain: the 130 KB domain goes only to actions that
+    declare ``send_domain: true``, the others render through Rasa's responses and never read it.
+    Rasa 3.6 then omits the ``domain`` key, which rasa_sdk 3.21 answers with 449 ("missing domain
+    context", a retry protocol of newer Rasa versions). An empty domain in the parsed body tells the
+    SDK the call is complete as it is.
+    """
+    if request.method != "POST" or request.path != "/webhook":
+        return
+    try:
+        body = request.json
+    except Exception:  # noqa: BLE001 - a malformed body is rasa_sdk's to refuse
+        return
+    if isinstance(body, dict) and "domain" not in body:
+        body["domain"] = {}
 
 
 def configure_logging() -> None:

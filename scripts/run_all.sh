@@ -63,7 +63,7 @@ start "platform API" "$LOG_DIR/platform.log" .venv/app/bin/uvicorn server:app \
   --host "$PLATFORM_HOST" --port "$PLATFORM_PORT" --no-access-log
 start "action server" "$LOG_DIR/actions.log" .venv/app/bin/python -m actions.server
 MODEL=${RASA_MODEL:-models/$(cat models/current)}  # RASA_MODEL: a model file to serve instead
-start "Rasa" "$LOG_DIR/rasa.log" .venv/rasa/bin/rasa run --enable-api --auth-token "$RASA_AUTH_TOKEN" \
+start "Rasa" "$LOG_DIR/rasa.log" .venv/rasa/bin/python -m bot.rasa_server run --enable-api --auth-token "$RASA_AUTH_TOKEN" \
   ${cors_args[@]+"${cors_args[@]}"} --interface "$RASA_INTERFACE" --port "$RASA_PORT" --model "$MODEL" \
   --endpoints endpoints.yml --credentials credentials.yml --logging-config-file bot/logging.yml
 

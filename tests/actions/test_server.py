@@ -18,12 +18,14 @@ TOKEN = "action-server-test-token-5a1f"
 CALL = {"next_action": "action_does_not_exist", "tracker": {"sender_id": "t1"}, "version": "3.6.21"}
 
 
-def serve(requests: Callable[[httpx.AsyncClient], Awaitable[Any]]) -> Any:
+def serve(
+    requests: Callable[[httpx.AsyncClient], Awaitable[Any]], executor: ActionExecutor | None = None
+) -> Any:
     """Run ``requests`` against a fresh app (ASGI lifespan started and stopped around it)."""
     Sanic.test_mode = True  # every test builds an app named like rasa_sdk's
 
     async def run() -> Any:
-        app = build_app(ActionExecutor(), ActionServerSettings(token=TOKEN))
+        app = build_app(executor or ActionExecutor(), ActionServerSettings(token=TOKEN))
         inbox: asyncio.Queue[dict[str, str]] = asyncio.Queue()
         outbox: asyncio.Queue[dict[str, str]] = asyncio.Queue()
         lifespan = asyncio.create_task(app({"type": "lifespan"}, inbox.get, outbox.put))
@@ -116,3 +118,28 @@ def test_server_settings_default_to_loopback(monkeypatch: pytest.MonkeyPatch) ->
 
     assert (settings.host, settings.port, settings.token) == ("127.0.0.1", 15055, TOKEN)
     assert TOKEN not in repr(settings)
+
+
+def test_server_runs_an_action_rasa_sent_no_domain_to() -> None:
+    """Rasa's selective domain omits `domain` for actions that do not declare send_domain."""
+    from rasa_sdk import Action
+    from rasa_sdk.events import SlotSet
+
+    class RemembersPlace(Action):
+        def name(self) -> str:
+            return "action_remembers_place"
+
+        async def run(self, dispatcher: Any, tracker: Any, domain: Any) -> list[Any]:
+            return [SlotSet("attraction", "jiuzhaigou")]
+
+    executor = ActionExecutor()
+    executor.register_action(RemembersPlace())
+
+    async def call(client: httpx.AsyncClient) -> httpx.Response:
+        body = {**CALL, "next_action": "action_remembers_place"}
+        return await client.post("/webhook", params={"token": TOKEN}, json=body)
+
+    response = serve(call, executor)
+
+    assert response.status_code == 200
+    assert response.json()["events"][0]["value"] == "jiuzhaigou"
