@@ -22,7 +22,9 @@ I18N = {
 
 
 def say(base: str, sender: str, message: str) -> list[str]:
-    response = httpx.post(f"{base}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=60)
+    response = httpx.post(
+        f"{base}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=60
+    )
     response.raise_for_status()
     return [m["text"] for m in response.json() if "text" in m]
 
@@ -37,7 +39,9 @@ def say(base: str, sender: str, message: str) -> list[str]:
         ("再见", "zh", "utter_goodbye"),
     ],
 )
-def test_small_talk_is_answered_in_the_language_of_the_message(servers: str, message: str, lang: str, key: str) -> None:
+def test_small_talk_is_answered_in_the_language_of_the_message(
+    servers: str, message: str, lang: str, key: str
+) -> None:
     texts = say(servers, f"smalltalk-{lang}-{key}", message)
     assert texts and texts[0] in I18N[lang][key]
 
@@ -67,7 +71,8 @@ def test_human_handoff_is_acknowledged_and_escalated_to_staff(servers: str) -> N
     assert texts and texts[0] in I18N["zh"]["utter_human_handoff"]
     staff = httpx.get(
         f"http://127.0.0.1:{PORTS['PLATFORM_PORT']}/api/escalations",
-        headers={"Authorization": f"Bearer {STAFF_TOKEN}"}, timeout=10,
+        headers={"Authorization": f"Bearer {STAFF_TOKEN}"},
+        timeout=10,
     )
     staff.raise_for_status()
     escalations = staff.json()["data"]
@@ -76,8 +81,14 @@ def test_human_handoff_is_acknowledged_and_escalated_to_staff(servers: str) -> N
 
 @pytest.mark.parametrize(
     ("message", "lang"),
-    [("ありがとうございます", "ja"), ("감사합니다", "ko"), ("merci beaucoup", "fr"), ("vielen Dank", "de"),
-     ("muchas gracias", "es"), ("спасибо большое", "ru")],
+    [
+        ("ありがとうございます", "ja"),
+        ("감사합니다", "ko"),
+        ("merci beaucoup", "fr"),
+        ("vielen Dank", "de"),
+        ("muchas gracias", "es"),
+        ("спасибо большое", "ru"),
+    ],
 )
 def test_thanks_in_six_more_languages(servers: str, message: str, lang: str) -> None:
     texts = say(servers, f"thanks-{lang}", message)

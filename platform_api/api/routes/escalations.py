@@ -25,7 +25,10 @@ ReferencePath = Annotated[
 
 
 @router.post(
-    "", status_code=status.HTTP_201_CREATED, response_model=EscalationCreated, dependencies=[CurrentBot]
+    "",
+    status_code=status.HTTP_201_CREATED,
+    response_model=EscalationCreated,
+    dependencies=[CurrentBot],
 )
 def create_escalation(session: SessionDep, escalation_in: EscalationCreate) -> EscalationCreated:
     """Open an escalation (called by the bot's ``human_handoff`` action, with the bot token)."""

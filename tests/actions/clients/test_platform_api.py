@@ -59,7 +59,11 @@ async def test_platform_api_without_the_bot_token_is_refused(platform_app: FastA
     )
     with pytest.raises(PlatformApiError) as caught:
         await anonymous.create_escalation(
-            sender_id="s", channel="rest", language="en", reason="human_handoff", last_user_message="hi"
+            sender_id="s",
+            channel="rest",
+            language="en",
+            reason="human_handoff",
+            last_user_message="hi",
         )
     assert caught.value.status_code == 401
     assert BOT_TOKEN not in str(caught.value)
