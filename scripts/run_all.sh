@@ -22,7 +22,8 @@ export ACTION_SERVER_URL=${ACTION_SERVER_URL:-http://127.0.0.1:$ACTIONS_PORT/web
 
 # Secrets: the environment wins; the rest come from a local file generated once (never printed).
 source scripts/local_secrets.sh
-load_local_secrets "${SECRETS_FILE:-var/secrets.env}"
+SECRETS_FILE=${SECRETS_FILE:-var/secrets.env}
+load_local_secrets "$SECRETS_FILE"
 
 cors_args=()
 IFS=', ' read -ra origins <<<"$RASA_CORS_ORIGINS"
