@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable
 from typing import Any
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.base import PlatformAction
 from actions.clients.platform_api import (
-    PlatformApiClient,
     PlatformApiError,
-    get_platform_api_client,
 )
 from actions.knowledge import session_language
 from knowledge_base.itinerary import (
@@ -50,26 +48,12 @@ def start_date(entities: list[dict[str, Any]], today: dt.date) -> dt.date:
     return today
 
 
-class ActionPlanItinerary(Action):
+class ActionPlanItinerary(PlatformAction):
     """Plans the stay from the knowledge base, in the session language."""
-
-    def __init__(
-        self,
-        client: PlatformApiClient | None = None,
-        today: Callable[[], dt.date] = dt.date.today,
-    ) -> None:
-        """``client`` defaults to the process-wide platform client, built on first use."""
-        self._client = client
-        self._today = today
 
     def name(self) -> str:
         """Name of the action in the domain."""
         return "action_plan_itinerary"
-
-    @property
-    def client(self) -> PlatformApiClient:
-        """The injected client, or the shared one."""
-        return self._client or get_platform_api_client()
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]

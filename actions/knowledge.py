@@ -7,12 +7,10 @@ that call and renders the entries with ``knowledge_base.answers`` — no blockin
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-from collections.abc import Callable
 from typing import Any, cast
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -22,11 +20,10 @@ from actions.answer_paths import (
     answers_practically,
     topic_for,
 )
+from actions.base import PlatformAction
 from actions.clients.platform_api import (
     KbResolution,
-    PlatformApiClient,
     PlatformApiError,
-    get_platform_api_client,
 )
 from common.languages import SUPPORTED_LANGUAGES as SUPPORTED
 from knowledge_base.answers import Topic, render_answer, render_upcoming_event
@@ -65,26 +62,12 @@ def session_language(tracker: Tracker) -> str:
     return language if language in SUPPORTED or language == "und" else "en"
 
 
-class ActionAnswerKnowledge(Action):
+class ActionAnswerKnowledge(PlatformAction):
     """Finds the entry the tourist asks about and answers with its sourced facts."""
-
-    def __init__(
-        self,
-        client: PlatformApiClient | None = None,
-        today: Callable[[], dt.date] = dt.date.today,
-    ) -> None:
-        """``client`` defaults to the process-wide platform client, built on first use."""
-        self._client = client
-        self._today = today
 
     def name(self) -> str:
         """Name of the action in the domain."""
         return "action_answer_knowledge"
-
-    @property
-    def client(self) -> PlatformApiClient:
-        """The injected client, or the shared one."""
-        return self._client or get_platform_api_client()
 
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]

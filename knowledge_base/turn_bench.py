@@ -128,12 +128,17 @@ def running_servers(workdir: Path) -> Iterator[dict[str, int]]:
         _wait_all_up(process, workdir)
         yield {"rasa": rasa, "actions": actions, "platform": platform}
     finally:
-        os.killpg(process.pid, signal.SIGINT)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait(timeout=10)
+        stop_stack(process)
+
+
+def stop_stack(process: subprocess.Popen[str]) -> None:
+    """Stops ``scripts/run_all.sh`` and its servers (Ctrl-C to the group, then SIGKILL after 60 s)."""
+    os.killpg(process.pid, signal.SIGINT)
+    try:
+        process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
 
 
 def _wait_all_up(process: subprocess.Popen[str], workdir: Path) -> None:

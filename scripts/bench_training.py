@@ -22,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from scripts.train_if_stale import INPUTS, ROOT, TRAIN_DATA
+from scripts.train_if_stale import INPUTS, ROOT, rasa_train_command
 
 TARGET_FROM_SCRATCH_S = 300.0
 TARGET_AFTER_EDIT_S = 120.0
@@ -45,22 +45,7 @@ def copy_inputs(target: Path) -> None:
 
 def train(workdir: Path, cache: Path, name: str) -> float:
     """Trains in ``workdir`` with the Rasa cache ``cache``; returns the wall-clock seconds."""
-    rasa = Path(sys.executable).with_name("rasa")
-    command = [
-        str(rasa),
-        "train",
-        "--config",
-        "config.yml",
-        "--domain",
-        "bot/domain",
-        "--data",
-        *TRAIN_DATA,
-        "--out",
-        "models",
-        "--fixed-model-name",
-        name,
-        "--skip-validation",
-    ]
+    command = rasa_train_command("models", name)
     # The project's own code (components, common/) is imported from the repository itself.
     env = {**os.environ, "RASA_CACHE_DIRECTORY": str(cache), "PYTHONPATH": str(ROOT)}
     started = time.monotonic()

@@ -67,6 +67,18 @@ def model_path() -> Path:
     return MODELS / f"tianfu-{fingerprint()}.tar.gz"
 
 
+def rasa_train_command(out: str, name: str) -> list[str]:
+    """``rasa train`` of this project's model into ``out``/``name``.tar.gz (run from the inputs' folder).
+
+    Validation is ``make validate`` (part of ``make test``); here it would cost half a minute more.
+    """
+    rasa = Path(sys.executable).with_name("rasa")
+    return [
+        str(rasa), "train", "--config", "config.yml", "--domain", "bot/domain", "--data", *TRAIN_DATA,
+        "--out", out, "--fixed-model-name", name, "--skip-validation",
+    ]  # fmt: skip
+
+
 def main() -> int:
     """Trains when needed, then points ``models/current`` at the up-to-date model."""
     target = model_path()
@@ -76,23 +88,7 @@ def main() -> int:
         print(f"==> [train] training {target.name} (inputs changed or no model yet)", flush=True)
         started = time.monotonic()
         from_scratch = not _has_files(RASA_CACHE) and not _has_files(EMBEDDING_CACHE)
-        rasa = Path(sys.executable).with_name("rasa")
-        # Validation is `make validate` (part of `make test`); here it would cost half a minute more.
-        command = [
-            str(rasa),
-            "train",
-            "--config",
-            "config.yml",
-            "--domain",
-            "bot/domain",
-            "--data",
-            *TRAIN_DATA,
-            "--out",
-            str(MODELS),
-            "--fixed-model-name",
-            target.name[:-7],
-            "--skip-validation",
-        ]
+        command = rasa_train_command(str(MODELS), target.name[:-7])
         result = subprocess.run(command, cwd=ROOT)
         if result.returncode != 0 or not target.exists():
             print("==> [train] training failed", file=sys.stderr)

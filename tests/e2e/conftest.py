@@ -4,7 +4,6 @@ session (as `make run` starts it), with its secrets file and logs in a temporary
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import time
 from collections.abc import Iterator
@@ -12,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+
+from knowledge_base.turn_bench import stop_stack
 
 ROOT = Path(__file__).resolve().parents[2]
 PORTS = {"RASA_PORT": "15005", "ACTIONS_PORT": "15055", "PLATFORM_PORT": "18000"}
@@ -79,11 +80,7 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             secrets=read_secrets(var / "secrets.env"),
         )
     finally:
-        os.killpg(process.pid, signal.SIGINT)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+        stop_stack(process)
 
 
 @pytest.fixture(scope="session")

@@ -4,7 +4,6 @@ developer runs it) reaches "all up", keeps serving afterwards and answers a gree
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import time
 from pathlib import Path
@@ -12,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from knowledge_base.turn_bench import spare_ports
+from knowledge_base.turn_bench import spare_ports, stop_stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -53,8 +52,4 @@ def test_run_all_with_default_settings_stays_up_and_answers(tmp_path: Path) -> N
         )
         assert reply.status_code == 200 and any(m.get("text") for m in reply.json())
     finally:
-        os.killpg(process.pid, signal.SIGINT)
-        try:
-            process.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
+        stop_stack(process)
