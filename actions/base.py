@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from abc import ABC, abstractmethod
 from collections.abc import Callable
 
 from rasa_sdk import Action
@@ -10,8 +11,11 @@ from rasa_sdk import Action
 from actions.clients.platform_api import PlatformApiClient, get_platform_api_client
 
 
-class PlatformAction(Action):
-    """An action that asks the platform API; tests inject the client and the date."""
+class PlatformAction(Action, ABC):
+    """An action that asks the platform API; tests inject the client and the date.
+
+    Abstract, so that rasa_sdk's package scan registers only the concrete actions.
+    """
 
     def __init__(
         self,
@@ -21,6 +25,10 @@ class PlatformAction(Action):
         """``client`` defaults to the process-wide platform client, built on first use."""
         self._client = client
         self._today = today
+
+    @abstractmethod
+    def name(self) -> str:
+        """Name of the action in the domain."""
 
     @property
     def client(self) -> PlatformApiClient:
