@@ -6,7 +6,8 @@
 # 0600) and reused afterwards (missing names are added). Values are never printed. A missing,
 # placeholder or short secret stops the run with a message naming the variable.
 
-SECRET_VARS=(RASA_AUTH_TOKEN ACTION_SERVER_TOKEN PLATFORM_STAFF_API_TOKEN PLATFORM_BOT_API_TOKEN LOG_ID_SALT)
+SECRET_VARS=(RASA_AUTH_TOKEN ACTION_SERVER_TOKEN PLATFORM_STAFF_API_TOKEN PLATFORM_BOT_API_TOKEN LOG_ID_SALT
+             PLATFORM_PAYMENT_SANDBOX_SECRET)
 
 load_local_secrets() {  # file
   local file=$1 name value
@@ -22,7 +23,7 @@ load_local_secrets() {  # file
     [[ -z $name || $name == \#* ]] && continue
     [[ -n ${!name:-} ]] || export "$name=$value"
   done <"$file"
-  echo "==> [run] secrets (Rasa and action-server tokens, platform staff and bot tokens, log salt): $file"
+  echo "==> [run] secrets (Rasa and action-server tokens, platform staff and bot tokens, log salt, payment sandbox key): $file"
   python3 - "${SECRET_VARS[@]}" <<'PY'
 import os
 import sys

@@ -64,6 +64,42 @@ class Settings(BaseSettings):
     rate_limit_enabled: bool = True
     kb_index_dir: Path | None = None
     """Directory of the built knowledge-base index, if not the knowledge base's default."""
+    public_base_url: str = "http://127.0.0.1:8000"
+    """How tourists' browsers reach this API (pay pages, widget, console links)."""
+    partner_keys: Annotated[dict[str, SecretStr], NoDecode] = {}
+    """``PLATFORM_PARTNER_KEYS``: comma-separated ``venue_id:key``; a partner may write only its venues."""
+    payment_sandbox_secret: SecretStr | None = None
+    """``PLATFORM_PAYMENT_SANDBOX_SECRET``: HMAC key of the sandbox provider's notifications."""
+    staff_admin_user: str | None = None
+    """``PLATFORM_STAFF_ADMIN_USER``: first supervisor, created at start-up when set."""
+    staff_admin_password: SecretStr | None = None
+    """``PLATFORM_STAFF_ADMIN_PASSWORD``: its password (placeholders refused)."""
+
+    @field_validator("partner_keys", mode="before")
+    @classmethod
+    def _parse_partner_keys(cls, value: object) -> object:
+        """``"venue-a:key1,venue-b:key2"`` → ``{"venue-a": "key1", ...}`` (each key a real secret)."""
+        if isinstance(value, str):
+            pairs: dict[str, str] = {}
+            for item in value.split(","):
+                if not item.strip():
+                    continue
+                venue_id, separator, key = item.strip().partition(":")
+                if not separator or not venue_id.strip():
+                    raise ValueError(
+                        "PLATFORM_PARTNER_KEYS: expected venue_id:key pairs separated by commas"
+                    )
+                require_secret(f"PLATFORM_PARTNER_KEYS[{venue_id.strip()}]", key.strip())
+                pairs[venue_id.strip()] = key.strip()
+            return pairs
+        return value
+
+    @field_validator("payment_sandbox_secret")
+    @classmethod
+    def _strong_payment_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            require_secret("PLATFORM_PAYMENT_SANDBOX_SECRET", value.get_secret_value())
+        return value
 
     @field_validator("cors_origins", mode="before")
     @classmethod
