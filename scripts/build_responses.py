@@ -1,4 +1,5 @@
-"""Builds bot/domain/responses.yml from the per-language texts in bot/i18n/<lang>.yml.
+"""Builds bot/domain/responses.yml from the per-language texts in bot/i18n/<lang>.yml and
+bot/i18n/<area>/<lang>.yml (one folder per area of the conversation, e.g. bookings).
 
 Translators edit one file per language with the same keys; Rasa needs one response per key with
 conditional variations on the ``language`` slot. This script joins them:
@@ -33,9 +34,15 @@ def load_texts(i18n_dir: Path = I18N_DIR) -> dict[str, dict[str, list[str]]]:
     """Returns {language: {response key: [texts]}} for every language file present."""
     texts: dict[str, dict[str, list[str]]] = {}
     for lang in SUPPORTED_LANGUAGES:
-        path = i18n_dir / f"{lang}.yml"
-        if path.exists():
-            texts[lang] = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        # bot/i18n/<lang>.yml, then one file per area: bot/i18n/<area>/<lang>.yml (bookings, ...)
+        paths = [i18n_dir / f"{lang}.yml", *sorted(i18n_dir.glob(f"*/{lang}.yml"))]
+        for path in paths:
+            if path.exists():
+                catalogue = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+                duplicated = set(catalogue) & set(texts.get(lang, {}))
+                if duplicated:
+                    raise SystemExit(f"{path}: keys already defined elsewhere: {sorted(duplicated)}")
+                texts.setdefault(lang, {}).update(catalogue)
     return texts
 
 
