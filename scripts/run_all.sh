@@ -4,6 +4,11 @@
 # Secure by default: every server binds to 127.0.0.1, Rasa's HTTP API needs RASA_AUTH_TOKEN, the
 # action server needs ACTION_SERVER_TOKEN, CORS allows only RASA_CORS_ORIGINS (none by default),
 # and no log gets a tourist's text or a query string.
+#
+# The production profile (`make run-prod`, scripts/run_prod.sh) is this same script with other
+# settings: RASA_ENDPOINTS (tracker store, lock store, event broker), RASA_REPLICAS and
+# ACTION_REPLICAS (>1: the replicas listen on the next ports and nginx round-robins the public
+# port to them) and ANALYTICS_AMQP_URL (starts the platform's event consumer).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RASA_PORT=${RASA_PORT:-5005}
@@ -13,6 +18,10 @@ RASA_INTERFACE=${RASA_INTERFACE:-127.0.0.1}
 export ACTION_SERVER_HOST=${ACTION_SERVER_HOST:-127.0.0.1} ACTION_SERVER_PORT=$ACTIONS_PORT
 export PLATFORM_HOST=${PLATFORM_HOST:-127.0.0.1}
 RASA_CORS_ORIGINS=${RASA_CORS_ORIGINS:-}  # space- or comma-separated browser origins; empty: no CORS
+RASA_ENDPOINTS=${RASA_ENDPOINTS:-endpoints.yml}
+RASA_REPLICAS=${RASA_REPLICAS:-1}
+ACTION_REPLICAS=${ACTION_REPLICAS:-1}
+ANALYTICS_AMQP_URL=${ANALYTICS_AMQP_URL:-}
 LOG_DIR=${LOG_DIR:-logs}
 RUN_DIR=${RUN_DIR:-var/run}
 mkdir -p "$LOG_DIR" "$RUN_DIR"
@@ -62,15 +71,41 @@ wait_for() {  # name, url, seconds, [query string kept off the command line and 
 
 start "platform API" "$LOG_DIR/platform.log" .venv/app/bin/uvicorn server:app \
   --host "$PLATFORM_HOST" --port "$PLATFORM_PORT" --no-access-log
-start "action server" "$LOG_DIR/actions.log" .venv/app/bin/python -m actions.server
+replica_ports() {  # public port, replicas: the ports the servers listen on
+  local port=$1 count=$2 i
+  if (( count <= 1 )); then echo "$port"; return; fi
+  for (( i = 1; i <= count; i++ )); do echo $(( port + i )); done
+}
+mapfile -t action_ports < <(replica_ports "$ACTIONS_PORT" "$ACTION_REPLICAS")
+mapfile -t rasa_ports < <(replica_ports "$RASA_PORT" "$RASA_REPLICAS")
+for port in "${action_ports[@]}"; do
+  suffix=$([[ $port == "$ACTIONS_PORT" ]] || echo "-$port")
+  ACTION_SERVER_PORT=$port start "action server :$port" "$LOG_DIR/actions$suffix.log" .venv/app/bin/python -m actions.server
+done
 MODEL=${RASA_MODEL:-models/$(cat models/current)}  # RASA_MODEL: a model file to serve instead
-start "Rasa" "$LOG_DIR/rasa.log" .venv/rasa/bin/python -m bot.rasa_server run --enable-api --auth-token "$RASA_AUTH_TOKEN" \
-  ${cors_args[@]+"${cors_args[@]}"} --interface "$RASA_INTERFACE" --port "$RASA_PORT" --model "$MODEL" \
-  --endpoints endpoints.yml --credentials credentials.yml --logging-config-file bot/logging.yml
+for port in "${rasa_ports[@]}"; do
+  suffix=$([[ $port == "$RASA_PORT" ]] || echo "-$port")
+  start "Rasa :$port" "$LOG_DIR/rasa$suffix.log" .venv/rasa/bin/python -m bot.rasa_server run --enable-api --auth-token "$RASA_AUTH_TOKEN" \
+    ${cors_args[@]+"${cors_args[@]}"} --interface "$RASA_INTERFACE" --port "$port" --model "$MODEL" \
+    --endpoints "$RASA_ENDPOINTS" --credentials credentials.yml --logging-config-file bot/logging.yml
+done
+if (( RASA_REPLICAS > 1 || ACTION_REPLICAS > 1 )); then
+  NGINX_DIR="$RUN_DIR/nginx"
+  python3 scripts/nginx_front.py --dir "$NGINX_DIR" --listen 127.0.0.1 \
+    --front "$RASA_PORT=${rasa_ports[*]}" --front "$ACTIONS_PORT=${action_ports[*]}"
+  start "nginx round-robin front" "$LOG_DIR/nginx.log" nginx -p "$NGINX_DIR" -c nginx.conf -g "daemon off;"
+fi
+if [[ -n $ANALYTICS_AMQP_URL ]]; then
+  start "analytics consumer" "$LOG_DIR/analytics.log" .venv/app/bin/python -m platform_api.analytics.consumer
+fi
 
 wait_for "platform API (knowledge base warm)" "http://127.0.0.1:$PLATFORM_PORT/api/health/ready" 180
-wait_for "action server" "http://127.0.0.1:$ACTIONS_PORT/health" 120
-wait_for "Rasa" "http://127.0.0.1:$RASA_PORT/status" 300 "token=$RASA_AUTH_TOKEN"
+for port in "${action_ports[@]}"; do wait_for "action server" "http://127.0.0.1:$port/health" 120; done
+for port in "${rasa_ports[@]}"; do wait_for "Rasa" "http://127.0.0.1:$port/status" 300 "token=$RASA_AUTH_TOKEN"; done
+if (( RASA_REPLICAS > 1 || ACTION_REPLICAS > 1 )); then
+  wait_for "Rasa through the front" "http://127.0.0.1:$RASA_PORT/status" 30 "token=$RASA_AUTH_TOKEN"
+  wait_for "action servers through the front" "http://127.0.0.1:$ACTIONS_PORT/health" 30
+fi
 if [[ -n "${MAKE_STARTED:-}" ]]; then
   # `make run` exports when it started and whether it had to install / train first (read by make bench).
   mkdir -p build/timings
