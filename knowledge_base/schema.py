@@ -4,17 +4,29 @@ Every entry lives in its own YAML file under ``knowledge_base/data/entries/`` an
 against these models by ``python -m knowledge_base.validate`` (and by the test suite).
 
 A *fact* is anything a tourist may act on (a price, an opening time, a phone number, a reservation
-rule). Every fact carries the public ``source`` it was taken from and the date it was
-``last_verified``. A fact that could not be sourced has ``value: null``; answers then tell the
-tourist to verify it with the venue instead of guessing.
+rule). Every fact carries the public ``source`` page that states it, the date that page gives
+(``published``) and the day it was read (``checked``, formerly ``last_verified``), optionally a second
+independent page (``cross_check``). A fact that could not be sourced, or whose sources conflict
+(``conflict: true``), has ``value: null``; answers then tell the tourist to verify it with the venue
+instead of guessing. The loader accepts the older, shorter facts; ``knowledge_base.validate`` enforces
+the sourcing rules (see ``knowledge_base/data/README.md``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Generic, Literal, TypeVar
+import re
+from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, HttpUrl, model_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    model_validator,
+)
 
 from common.languages import SUPPORTED_LANGUAGES
 
@@ -68,16 +80,92 @@ class LocalizedText(_Strict):
         return [lang for lang in LANGUAGES if not self.get(lang)]
 
 
+_SOURCE_DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def _source_date(value: Any) -> Any:
+    """Accept a date, a year (int) or 'YYYY' / 'YYYY-MM' / 'YYYY-MM-DD'; keep it as text."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str):
+        found = _SOURCE_DATE.match(value.strip())
+        if found is None:
+            raise ValueError("expected YYYY, YYYY-MM or YYYY-MM-DD")
+        year, month, day = (int(g) if g else 1 for g in found.groups())
+        dt.date(year, month, day)  # raises ValueError on a month/day out of range
+        return value.strip()
+    return value
+
+
+SourceDate = Annotated[str, BeforeValidator(_source_date)]
+"""The date a source page gives: 'YYYY-MM-DD', or 'YYYY-MM' / 'YYYY' when it gives only that."""
+
+
+def source_date_start(value: str) -> dt.date:
+    """First day of a :data:`SourceDate` ('2025-07' -> 2025-07-01)."""
+    parts = [int(p) for p in value.split("-")]
+    return dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+
+
+def source_date_precision(value: str) -> Literal["year", "month", "day"]:
+    """How precise a :data:`SourceDate` is."""
+    return ("year", "month", "day")[value.count("-")]
+
+
+SourceKind = Literal["official", "government", "media", "guide", "dataset", "other"]
+
+
+class CrossCheck(_Strict):
+    """A second, independent page that was read to confirm (or contradict) a fact."""
+
+    url: HttpUrl
+    published: SourceDate | None = None
+    checked: dt.date | None = Field(
+        default=None, validation_alias=AliasChoices("checked", "last_verified")
+    )
+    agrees: bool = True
+
+
 class Fact(_Strict, Generic[T]):
     """A sourced value. ``value`` is None when no public source could confirm it."""
 
     value: T | None = None
     source: HttpUrl | None = None
-    last_verified: dt.date | None = None
+    source_kind: SourceKind | None = None
+    """What kind of publisher the source is: the venue's own site, a government page, ..."""
+    publisher: LocalizedText | None = None
+    """Who publishes the source page, as told to tourists ("the Sichuan Museum's site")."""
+    published: SourceDate | None = None
+    """The date the source page itself gives (not the day it was read)."""
+    last_verified: dt.date | None = Field(
+        default=None, validation_alias=AliasChoices("checked", "last_verified")
+    )
+    """The day the source was read; written ``checked`` (or, in older entries, ``last_verified``)."""
+    cross_check: CrossCheck | None = None
+    conflict: bool = False
+    """True when sources disagree; the value is then left empty and ``note`` gives both values."""
     note: str | None = None
     """Internal editor's note (English); never shown to tourists."""
     caveat: LocalizedText | None = None
     """Warning told to the tourist with this fact (e.g. "this price is from 2021"), in every language."""
+
+    @property
+    def checked(self) -> dt.date | None:
+        """The day the source was read (alias of ``last_verified``)."""
+        return self.last_verified
+
+    def as_of(self) -> tuple[dt.date, Literal["year", "month", "day"], bool] | None:
+        """(date, precision, is_published) the fact is valid as of: the source's own date, else
+        the day it was checked; None when neither is known."""
+        if self.published:
+            return source_date_start(self.published), source_date_precision(self.published), True
+        if self.last_verified:
+            return self.last_verified, "day", False
+        return None
 
     @model_validator(mode="after")
     def _sourced(self) -> Fact[T]:
@@ -130,6 +218,8 @@ class Price(_Strict):
         "adult", "child", "senior", "student", "disabled", "military", "teacher", "other"
     ] = "adult"
     season: Literal["all_year", "peak", "off_peak"] = "all_year"
+    from_date: str | None = Field(default=None, pattern=r"^\d{2}-\d{2}$")
+    to_date: str | None = Field(default=None, pattern=r"^\d{2}-\d{2}$")
     amount: float = Field(ge=0)
     label: LocalizedText | None = None
     conditions: LocalizedText | None = None

@@ -2,8 +2,10 @@
 
 Prints every problem found (schema errors, duplicate ids, id/file-name mismatches, names or aliases
 shared by different entries, unsourced facts, entries without any source, verification dates in
-the future, free-text fields or caveats missing one of the eight languages) and exits 1; on success
-prints a one-line summary and exits 0.
+the future, free-text fields or caveats missing one of the eight languages, and the sourcing rules of
+``knowledge_base/data/README.md``: refused source pages, conflicts with a value, cross-checks on the
+same site, seasonal values without dates) and exits 1; on success prints a one-line summary plus the
+sourcing figures and exits 0.
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
-from knowledge_base.schema import Entry, Fact, LocalizedText
+from knowledge_base.coverage import compute
+from knowledge_base.schema import Entry, Fact, LocalizedText, source_date_start
+from knowledge_base.seasonal import price_range, season_ranges
+from knowledge_base.sourcing import AllowedSource, load_allowlist, refusal, site_of
 from knowledge_base.store import DEFAULT_ENTRIES_DIR, KnowledgeBaseError, entry_files, read_raw
 
 FACT_FIELDS: tuple[str, ...] = tuple(
@@ -32,6 +37,8 @@ class Report:
 
     problems: list[str] = field(default_factory=list)
     entries: dict[str, Entry] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+    """Printed but not failing: allow-list lines that match no fact any more."""
 
     @property
     def ok(self) -> bool:
@@ -71,8 +78,96 @@ def _raw_fact_problems(file: str, data: dict) -> list[str]:
         fact = data.get(name)
         if isinstance(fact, dict) and fact.get("value") is not None:
             missing = [k for k in ("source", "last_verified") if not fact.get(k)]
+            if "last_verified" in missing and fact.get("checked"):
+                missing.remove("last_verified")
             if missing:
                 problems.append(f"{file}: fact '{name}' has a value but no {'/'.join(missing)}")
+    return problems
+
+
+def _key(url: object) -> str:
+    return str(url).rstrip("/")
+
+
+class _Allow:
+    """The allow-list, and which of its lines were used."""
+
+    def __init__(self, items: list[AllowedSource]) -> None:
+        self.items = {(a.entry, a.field, _key(a.url)): a for a in items}
+        self.used: set[tuple[str, str, str]] = set()
+
+    def permits(self, entry: str, field: str, url: object) -> bool:
+        key = (entry, field, _key(url))
+        if key in self.items:
+            self.used.add(key)
+            return True
+        return False
+
+    def unused(self) -> list[AllowedSource]:
+        return [a for k, a in self.items.items() if k not in self.used]
+
+
+def _url_problem(file: str, entry: Entry, field: str, url: object, allow: _Allow) -> list[str]:
+    reason = refusal(str(url))
+    if reason is None or allow.permits(entry.id, field, url):
+        return []
+    return [f"{file}: {field} source {url} is refused: {reason}"]
+
+
+def _fact_rule_problems(file: str, entry: Entry, today: dt.date, allow: _Allow) -> list[str]:
+    """The sourcing rules of the editors' guide, for every fact of ``entry``."""
+    problems = []
+    for url in entry.sources:
+        problems += _url_problem(file, entry, "sources", url, allow)
+    for name in FACT_FIELDS:
+        fact: Fact[object] = getattr(entry, name)
+        where = f"{file}: fact '{name}'"
+        if fact.source is not None:
+            problems += _url_problem(file, entry, name, fact.source, allow)
+        if fact.published:
+            published = source_date_start(fact.published)
+            if published > today:
+                problems.append(f"{where}: published {fact.published} is in the future")
+            elif fact.last_verified and published > fact.last_verified:
+                problems.append(f"{where}: published {fact.published} is later than checked")
+        if fact.conflict and fact.value is not None:
+            problems.append(f"{where}: conflict: true but a value is filled (leave it empty)")
+        if fact.conflict and not (fact.note or "").strip():
+            problems.append(f"{where}: conflict: true needs a note giving both values")
+        check = fact.cross_check
+        if check is None:
+            continue
+        problems += _url_problem(file, entry, f"{name}.cross_check", check.url, allow)
+        if fact.source is not None and site_of(str(check.url)) == site_of(str(fact.source)):
+            problems.append(f"{where}: cross_check is on the same site as the source")
+        if check.checked is None:
+            problems.append(f"{where}: cross_check needs 'checked'")
+        elif check.checked > today:
+            problems.append(f"{where}: cross_check.checked {check.checked} is in the future")
+        if not check.agrees and fact.value is not None:
+            problems.append(
+                f"{where}: cross_check disagrees but the value is filled "
+                "(model the difference or set conflict: true and empty the value)"
+            )
+    return problems + _seasonal_problems(file, entry)
+
+
+def _seasonal_problems(file: str, entry: Entry) -> list[str]:
+    """A seasonal value must carry the dates of its season."""
+    problems = []
+    for i, period in enumerate(entry.opening_hours.value or []):
+        if period.season != "all_year" and not (period.from_date and period.to_date):
+            problems.append(
+                f"{file}: opening_hours[{i}] season '{period.season}' needs from_date and to_date"
+            )
+    ticket = entry.ticket.value
+    if ticket is not None:
+        ranges = season_ranges(entry)
+        for i, price in enumerate(ticket.prices):
+            if price.season != "all_year" and price_range(price, ranges) is None:
+                problems.append(
+                    f"{file}: ticket price[{i}] season '{price.season}' needs from_date and to_date"
+                )
     return problems
 
 
@@ -127,9 +222,21 @@ def _name_problems(entries: dict[str, tuple[str, Entry]]) -> list[str]:
     return problems
 
 
-def validate(directory: Path = DEFAULT_ENTRIES_DIR, today: dt.date | None = None) -> Report:
-    """Check every entry file in ``directory`` and the entries against each other."""
+def validate(
+    directory: Path = DEFAULT_ENTRIES_DIR,
+    today: dt.date | None = None,
+    allowlist: list[AllowedSource] | None = None,
+) -> Report:
+    """Check every entry file in ``directory`` and the entries against each other.
+
+    ``allowlist`` defaults to ``source_allowlist.yml`` for the real entries and to none for any
+    other directory; an allow-list line that matches no fact is a problem.
+    """
     today = today or dt.date.today()
+    if allowlist is None:
+        same = Path(directory).resolve() == DEFAULT_ENTRIES_DIR.resolve()
+        allowlist = load_allowlist() if same else []
+    allow = _Allow(allowlist)
     report = Report()
     seen: dict[str, tuple[str, Entry]] = {}
     files = entry_files(directory)
@@ -161,8 +268,15 @@ def validate(directory: Path = DEFAULT_ENTRIES_DIR, today: dt.date | None = None
             continue
         seen[entry.id] = (file, entry)
         report.problems += _entry_problems(file, entry, today)
+        report.problems += _fact_rule_problems(file, entry, today, allow)
         report.problems += language_problems(file, entry)
     report.problems += _name_problems(seen)
+    report.warnings += [
+        f"source_allowlist.yml: line ({a.entry}, {a.field}, {a.url}) matches no fact any more; "
+        "delete it"
+        for a in allow.unused()
+        if a.entry in seen
+    ]
     report.entries = {k: v[1] for k, v in sorted(seen.items())}
     return report
 
@@ -183,12 +297,16 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     directory = Path(args[0]) if args else DEFAULT_ENTRIES_DIR
     report = validate(directory)
+    for warning in report.warnings:
+        print(f"warning: {warning}")
     if not report.ok:
         for problem in report.problems:
             print(problem)
         print(f"FAILED: {len(report.problems)} problem(s) in {directory}", file=sys.stderr)
         return 1
     print(summary(report.entries))
+    for line in compute(report.entries, dt.date.today()).lines():
+        print(f"  {line}")
     return 0
 
 

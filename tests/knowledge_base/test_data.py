@@ -177,7 +177,7 @@ def test_fact_source_counts_as_a_source(tmp_path: Path) -> None:
         tmp_path,
         "a",
         drop_sources=True,
-        extra="phone: {value: '028-1', source: 'https://example.org', last_verified: 2026-11-01}\n",
+        extra="phone: {value: '028-1', source: 'https://example.org/page.html', last_verified: 2026-11-01}\n",
     )
     assert _problems(tmp_path) == []
 
@@ -187,7 +187,7 @@ def test_last_verified_in_future(tmp_path: Path) -> None:
         tmp_path,
         "a",
         extra="last_verified: 2027-01-01\n"
-        "phone: {value: '028-1', source: 'https://example.org', last_verified: 2026-12-01}\n",
+        "phone: {value: '028-1', source: 'https://example.org/page.html', last_verified: 2026-12-01}\n",
     )
     problems = _problems(tmp_path)
     assert any("a.yml: last_verified 2027-01-01 is in the future" in p for p in problems)
