@@ -33,7 +33,7 @@ UV_STAMP := $(TOOLS_VENV)/.installed
 LOCAL_WHEELS := $(wildcard /opt/wheels)
 UV_PIP = $(UV) pip install $(if $(LOCAL_WHEELS),--find-links $(LOCAL_WHEELS)) --python
 
-.PHONY: help install run test test-fast kb kb-check responses train validate predict-nlu \
+.PHONY: help install run run-prod prod-deps test test-fast kb kb-check responses train validate predict-nlu \
         predict-langid predict-kb eval eval-dialogues calibrate bench lint types format clean
 
 help: ## Show this help
@@ -79,6 +79,12 @@ validate: $(RASA_STAMP) ## rasa data validate (domain, rules, stories, NLU)
 run: install kb train ## Start Rasa (5005), action server (5055) and platform API (8000); Ctrl-C stops all
 	@MAKE_STARTED=$(MAKE_STARTED) FRESH_INSTALL=$(FRESH_INSTALL) NEEDED_TRAINING=$(NEEDED_TRAINING) \
 	  bash scripts/run_all.sh
+
+run-prod: install kb train prod-deps ## Production profile on loopback: 2 Rasa + 2 action servers behind nginx, PostgreSQL, Redis, RabbitMQ
+	@bash scripts/run_prod.sh
+
+prod-deps: ## nginx for the production profile's round-robin fronts (apt-get, only when missing)
+	@command -v nginx >/dev/null || { echo "==> [install] nginx (apt-get)"; apt-get install -y -qq nginx-light >/dev/null || apt-get install -y -qq nginx >/dev/null; }
 
 test: install lint types kb train validate ## ruff, mypy, rasa data validate, then pytest in both environments; PYTEST_ARGS='-m e2e' selects a family
 	@bash scripts/run_tests.sh $(PYTEST_ARGS)

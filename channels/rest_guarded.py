@@ -77,6 +77,20 @@ class GuardedRestInput(RestInput):
         answer = notice(verdict.value, language, limit=self.settings.max_message_chars)
         return response.json([{"recipient_id": sender_id, "text": answer}])
 
+    async def unavailable(
+        self, request: Request, sender_id: str, text: str, collector: CollectingOutputChannel
+    ) -> HTTPResponse:
+        """What was collected before a failure, or the "please send it again" notice.
+
+        A store or server that fails (Redis lock store, PostgreSQL tracker store, a dead action
+        server) must not leave the tourist with an empty reply or a stack trace.
+        """
+        if collector.messages:
+            return response.json(collector.messages)
+        session = await self.session_language(request, sender_id)
+        language = guess_language(text, session, chars=self.settings.detect_chars)
+        return response.json([{"recipient_id": sender_id, "text": notice("unavailable", language)}])
+
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """``GET /`` (status) and ``POST /webhook`` (guarded messages)."""
         module = inspect.getmodule(self)
@@ -129,7 +143,8 @@ class GuardedRestInput(RestInput):
                 logger.error(
                     event("rest.message.timeout", conversation=pseudonym(message.sender_id))
                 )
-            except Exception as error:  # noqa: BLE001 - the tourist gets whatever was collected
+                return await self.unavailable(request, message.sender_id, message.text, collector)
+            except Exception as error:  # noqa: BLE001 - the tourist gets a notice, never a trace
                 logger.error(
                     event(
                         "rest.message.failed",
@@ -137,6 +152,7 @@ class GuardedRestInput(RestInput):
                         error=type(error).__name__,
                     )
                 )
+                return await self.unavailable(request, message.sender_id, message.text, collector)
             return response.json(collector.messages)
 
         return webhook

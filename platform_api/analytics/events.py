@@ -6,9 +6,9 @@ import datetime as dt
 import hashlib
 import json
 from collections import Counter
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, select
+from sqlalchemy import CursorResult, func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -74,7 +74,7 @@ def store_event(session: Session, values: dict[str, Any]) -> bool:
         .values(**values)
         .on_conflict_do_nothing(index_elements=["fingerprint"])
     )
-    result = session.execute(statement)
+    result = cast(CursorResult[Any], session.execute(statement))
     session.commit()
     return bool(result.rowcount)
 

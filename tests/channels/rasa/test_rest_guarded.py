@@ -140,3 +140,36 @@ def test_rest_guarded_malformed_body_is_a_400_json_error(body: bytes) -> None:
 def test_rest_guarded_limits_default_when_not_configured() -> None:
     assert GuardedRestInput.from_credentials(None).settings == GuardSettings()
     assert GuardedRestInput.name() == "rest"
+
+
+class BrokenAssistant(Assistant):
+    """Fails like Rasa does when its lock store (Redis) or tracker store is unreachable."""
+
+    def __init__(self, error: BaseException) -> None:
+        super().__init__()
+        self.error = error
+
+    async def handle(self, message: UserMessage) -> None:
+        self.received.append(message)
+        raise self.error
+
+
+@pytest.mark.faults
+@pytest.mark.parametrize("error", [ConnectionError("redis down"), asyncio.CancelledError()])
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("九寨沟门票多少钱", None, "系统暂时出了点问题"),
+        ("How much is the Jiuzhaigou ticket?", None, "temporary technical problem"),
+        ("ok", "ja", "一時的な技術的問題"),
+    ],
+)
+def test_rest_guarded_failure_gets_a_notice_in_the_tourists_language(
+    error: BaseException, text: str, language: str | None, expected: str
+) -> None:
+    assistant = BrokenAssistant(error)
+    raw = json.dumps({"sender": "t1", "message": text}).encode()
+    status, payload = asyncio.run(asgi_post(make_app(assistant, language), raw))
+    assert status == 200
+    assert len(payload) == 1 and expected in payload[0]["text"]
+    assert "Traceback" not in payload[0]["text"] and "redis" not in payload[0]["text"].lower()
