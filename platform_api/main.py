@@ -19,6 +19,7 @@ from platform_api.api.routes import escalations, health, kb, ready, unanswered
 from platform_api.core.config import Settings, get_settings
 from platform_api.core.db import create_all, make_engine, make_session_factory
 from platform_api.core.ratelimit import PublicRateLimit, check_public_rate_limit
+from platform_api.devices.routes import routes as device_routes
 from platform_api.warmup import start_kb_warmup
 
 logger = logging.getLogger("platform_api")
@@ -90,4 +91,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router, dependencies=[Depends(check_public_rate_limit)])
     app.include_router(escalations.router)  # staff and bot tokens only
     app.include_router(unanswered.router)  # staff and bot tokens only
+    app.include_router(device_routes)  # guide devices (staff, bot, device key) and nearby places
     return app
