@@ -76,6 +76,25 @@ def test_main_module_app_is_importable(monkeypatch: pytest.MonkeyPatch, tmp_path
         "/api/kb/resolve",
         "/api/kb/upcoming-events",
         "/api/kb/unanswered",
+        # bookings, payments and partner data (issue 9)
+        "/api/bookings",
+        "/api/bookings/{reference}",
+        "/api/bookings/{reference}/cancel",
+        "/api/venues/{venue_id}/slots",
+        "/api/venues/{venue_id}/live",
+        "/api/hotels",
+        "/api/hotel-bookings",
+        "/api/hotel-bookings/{reference}",
+        "/api/hotel-bookings/{reference}/cancel",
+        "/api/partners/venues/{venue_id}/slots/{date}",
+        "/api/partners/venues/{venue_id}/refund-rule",
+        "/api/partners/venues/{venue_id}/visitors",
+        "/api/partners/venues/{venue_id}/weather",
+        "/api/partners/hotels/{hotel_id}",
+        "/api/partners/hotels/{hotel_id}/inventory",
+        "/api/payments/sandbox/notify",
+        "/api/payments/sandbox/pay/{reference}",
+        "/api/payments/orders/{reference}",
     }
 
 

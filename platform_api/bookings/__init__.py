@@ -1,0 +1,1 @@
+"""Ticket (time-slot) and hotel bookings: hold → pay → confirmed, lookup, cancellation, expiry."""

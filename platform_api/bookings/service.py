@@ -1,0 +1,528 @@
+"""Booking life cycle: hold (atomic inventory), pay, cancel with the venue's refund rule, expire.
+
+Every state change is a conditional ``UPDATE booking ... WHERE status = <expected>``, so a payment
+notification, a cancellation and the expiry sweep racing for the same booking cannot both win.
+Places come back exactly once: with the change that ends a hold (cancel or expiry) or a
+confirmed booking (cancel).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import secrets
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from common.logsafe import event
+from platform_api.bookings import inventory
+from platform_api.bookings.config import BookingSettings
+from platform_api.bookings.errors import ApiError
+from platform_api.bookings.identity import normalise_document, normalise_phone
+from platform_api.bookings.localtime import CHECK_IN_TIME, LOCAL_TZ, local_moment, local_today
+from platform_api.bookings.models import Booking, BookingKind, BookingStatus, BookingVisitor
+from platform_api.bookings.schemas import HotelBookingIn, TicketBookingIn, VisitorIn
+from platform_api.partners.models import RoomNight, RoomType, TimeSlot, Venue
+from platform_api.payments.models import Payment
+from platform_api.payments.provider import PaymentProvider
+
+logger = logging.getLogger("platform_api.bookings")
+_REFERENCE_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class BookingContext:
+    """What the booking functions need besides the session."""
+
+    provider: PaymentProvider
+    settings: BookingSettings
+
+
+def new_reference(prefix: str, now: dt.datetime) -> str:
+    """``BK-YYYYMMDD-NNNNNNNN``: the China date and 8 random digits (not guessable, not a count)."""
+    return f"{prefix}-{now.astimezone(LOCAL_TZ):%Y%m%d}-{secrets.randbelow(10**8):08d}"
+
+
+def request_hash(body: dict[str, Any]) -> str:
+    """SHA-256 of the canonical JSON of a request body (idempotency check)."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _rowcount(result: Any) -> int:
+    return int(cast(CursorResult[Any], result).rowcount)
+
+
+def _visitors(visitors: list[VisitorIn], label: str) -> list[tuple[str, str, str]]:
+    """(name, id_type, normalised number) per visitor; 422 naming the first bad one."""
+    seen: set[tuple[str, str]] = set()
+    result: list[tuple[str, str, str]] = []
+    for index, visitor in enumerate(visitors):
+        try:
+            number = normalise_document(visitor.id_type, visitor.id_number)
+        except ValueError as error:
+            raise ApiError(422, "invalid_id_number", f"{label}[{index}]: {error}") from None
+        if (visitor.id_type, number) in seen:
+            raise ApiError(
+                422, "duplicate_visitor", f"{label}[{index}]: one document, one place per booking"
+            )
+        seen.add((visitor.id_type, number))
+        result.append((visitor.name, visitor.id_type, number))
+    return result
+
+
+def _phone(value: str) -> str:
+    try:
+        return normalise_phone(value)
+    except ValueError as error:
+        raise ApiError(422, "invalid_phone", f"phone: {error}") from None
+
+
+def _existing_for_key(
+    session: Session, key: str | None, digest: str, kind: BookingKind
+) -> Booking | None:
+    """The booking already made with ``key`` (same body), None if none; 409 for another body."""
+    if not key:
+        return None
+    booking = session.scalar(select(Booking).where(Booking.idempotency_key == key))
+    if booking is None:
+        return None
+    if booking.request_hash != digest or booking.kind != kind:
+        raise ApiError(
+            409,
+            "idempotency_key_reused",
+            "this Idempotency-Key was used for a different booking request",
+        )
+    return booking
+
+
+def _insert_booking(
+    session: Session,
+    ctx: BookingContext,
+    *,
+    booking: Booking,
+    visitors: list[BookingVisitor],
+    prefix: str,
+    description: str,
+    now: dt.datetime,
+    reserve: Any,
+) -> Booking | None:
+    """Reserve places and insert the booking with a fresh reference, in one transaction.
+
+    ``reserve`` is a no-argument callable doing the conditional UPDATE (False → 409 sold_out).
+    Returns None when another request with the same idempotency key won the race.
+    """
+    for attempt in range(1, _REFERENCE_ATTEMPTS + 1):
+        if not reserve():
+            session.rollback()
+            raise ApiError(409, "sold_out", "not enough places remain for this request")
+        booking.reference = new_reference(prefix, now)
+        booking.visitors = visitors
+        session.add(booking)
+        ctx.provider.create_order(
+            session,
+            reference=booking.reference,
+            amount_fen=booking.amount_fen,
+            description=description,
+            time_expire=booking.expires_at,
+        )
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            if booking.idempotency_key and session.scalar(
+                select(Booking.id).where(Booking.idempotency_key == booking.idempotency_key)
+            ):
+                return None
+            if attempt == _REFERENCE_ATTEMPTS:
+                raise
+            session.expunge_all()
+            continue
+        logger.info(
+            event(
+                "booking.held",
+                reference=booking.reference,
+                kind=booking.kind.value,
+                venue=booking.venue_id,
+                places=booking.quantity,
+                amount_fen=booking.amount_fen,
+            )
+        )
+        return booking
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def create_ticket_booking(
+    session: Session,
+    ctx: BookingContext,
+    body: TicketBookingIn,
+    *,
+    idempotency_key: str | None,
+    now: dt.datetime,
+) -> Booking:
+    """Hold places of a slot for real-name visitors; the booking waits for payment until expiry.
+
+    Errors (ApiError): 404 ``unknown_slot``; 409 ``slot_closed``, ``sold_out``,
+    ``idempotency_key_reused``; 422 ``slot_over``, ``too_many_tickets``, ``category_unavailable``,
+    ``invalid_id_number``, ``duplicate_visitor``, ``invalid_phone``.
+    """
+    digest = request_hash(body.model_dump(mode="json"))
+    existing = _existing_for_key(session, idempotency_key, digest, BookingKind.TICKET)
+    if existing is not None:
+        return refresh_status(session, ctx, existing, now)
+    if len(body.tickets) > ctx.settings.max_tickets:
+        raise ApiError(
+            422, "too_many_tickets", f"at most {ctx.settings.max_tickets} tickets per booking"
+        )
+    slot = session.get(TimeSlot, body.slot_id)
+    if slot is None or slot.venue_id != body.venue_id:
+        raise ApiError(404, "unknown_slot", "no such slot for this venue")
+    if not slot.is_open:
+        raise ApiError(409, "slot_closed", "the venue no longer offers this slot")
+    if local_moment(slot.day, slot.end) <= now:
+        raise ApiError(422, "slot_over", "this slot is already over")
+    amounts = []
+    for index, ticket in enumerate(body.tickets):
+        if ticket.category not in slot.prices:
+            raise ApiError(
+                422,
+                "category_unavailable",
+                f"tickets[{index}]: the venue sells no {ticket.category} ticket for this slot",
+            )
+        amounts.append(int(slot.prices[ticket.category]))
+    people = _visitors([ticket.visitor for ticket in body.tickets], "tickets")
+    phone = _phone(body.phone)
+    venue = session.get(Venue, slot.venue_id)
+    expire_due(session, ctx, now, slot_id=slot.id)
+    places = len(body.tickets)
+    booking = Booking(
+        kind=BookingKind.TICKET,
+        venue_id=slot.venue_id,
+        slot_id=slot.id,
+        quantity=places,
+        status=BookingStatus.HELD,
+        amount_fen=sum(amounts),
+        refund_fen=0,
+        visit_start=local_moment(slot.day, slot.start),
+        phone=phone,
+        language=body.language,
+        channel=body.channel,
+        user_id=body.user_id,
+        idempotency_key=idempotency_key,
+        request_hash=digest,
+        created_at=now,
+        updated_at=now,
+        expires_at=now + dt.timedelta(minutes=ctx.settings.hold_minutes),
+    )
+    visitors = [
+        BookingVisitor(category=t.category, amount_fen=a, name=n, id_type=k, id_number=d)
+        for t, a, (n, k, d) in zip(body.tickets, amounts, people, strict=True)
+    ]
+    description = f"{venue.name if venue else slot.venue_id} {slot.day} {slot.start}-{slot.end}"
+    slot_id = slot.id
+    created = _insert_booking(
+        session,
+        ctx,
+        booking=booking,
+        visitors=visitors,
+        prefix="BK",
+        description=description,
+        now=now,
+        reserve=lambda: inventory.reserve_slot(session, slot_id, places),
+    )
+    if created is None:  # the same key won concurrently
+        winner = _existing_for_key(session, idempotency_key, digest, BookingKind.TICKET)
+        assert winner is not None
+        return winner
+    return created
+
+
+def create_hotel_booking(
+    session: Session,
+    ctx: BookingContext,
+    body: HotelBookingIn,
+    *,
+    idempotency_key: str | None,
+    now: dt.datetime,
+) -> Booking:
+    """Hold rooms of one type for every night of a stay (all nights or nothing).
+
+    Errors as :func:`create_ticket_booking`, plus 404 ``unknown_hotel`` / ``unknown_room_type``,
+    422 ``bad_dates`` and ``too_many_guests``.
+    """
+    digest = request_hash(body.model_dump(mode="json"))
+    existing = _existing_for_key(session, idempotency_key, digest, BookingKind.HOTEL)
+    if existing is not None:
+        return refresh_status(session, ctx, existing, now)
+    nights = (body.check_out - body.check_in).days
+    if nights < 1 or nights > 30:
+        raise ApiError(422, "bad_dates", "check_out must be 1 to 30 nights after check_in")
+    if body.check_in < local_today(now):
+        raise ApiError(422, "bad_dates", "check_in is in the past")
+    if len(body.guests) > ctx.settings.max_tickets:
+        raise ApiError(
+            422, "too_many_guests", f"at most {ctx.settings.max_tickets} guests per booking"
+        )
+    venue = session.get(Venue, body.hotel_id)
+    if venue is None or venue.kind != "hotel":
+        raise ApiError(404, "unknown_hotel", "no such hotel")
+    room = session.scalar(
+        select(RoomType).where(RoomType.hotel_id == venue.id, RoomType.code == body.room_type)
+    )
+    if room is None:
+        raise ApiError(404, "unknown_room_type", "no such room type at this hotel")
+    if len(body.guests) > room.max_guests * body.rooms:
+        raise ApiError(
+            422,
+            "too_many_guests",
+            f"{body.rooms} room(s) of this type sleep {room.max_guests * body.rooms}",
+        )
+    rows = list(
+        session.scalars(
+            select(RoomNight).where(
+                RoomNight.room_type_id == room.id,
+                RoomNight.day >= body.check_in,
+                RoomNight.day < body.check_out,
+            )
+        )
+    )
+    if len(rows) != nights:
+        raise ApiError(409, "sold_out", "the hotel offers no rooms of this type for some nights")
+    people = _visitors(body.guests, "guests")
+    phone = _phone(body.phone)
+    expire_due(session, ctx, now, room_type_id=room.id)
+    booking = Booking(
+        kind=BookingKind.HOTEL,
+        venue_id=venue.id,
+        room_type_id=room.id,
+        check_in=body.check_in,
+        check_out=body.check_out,
+        quantity=body.rooms,
+        status=BookingStatus.HELD,
+        amount_fen=sum(row.price_fen for row in rows) * body.rooms,
+        refund_fen=0,
+        visit_start=local_moment(body.check_in, CHECK_IN_TIME),
+        phone=phone,
+        language=body.language,
+        channel=body.channel,
+        user_id=body.user_id,
+        idempotency_key=idempotency_key,
+        request_hash=digest,
+        created_at=now,
+        updated_at=now,
+        expires_at=now + dt.timedelta(minutes=ctx.settings.hold_minutes),
+    )
+    visitors = [
+        BookingVisitor(category="guest", amount_fen=0, name=n, id_type=k, id_number=d)
+        for n, k, d in people
+    ]
+    room_id, check_in, check_out, rooms = room.id, body.check_in, body.check_out, body.rooms
+    created = _insert_booking(
+        session,
+        ctx,
+        booking=booking,
+        visitors=visitors,
+        prefix="HB",
+        description=f"{venue.name} {room.name} {check_in}-{check_out}",
+        now=now,
+        reserve=lambda: inventory.reserve_nights(session, room_id, check_in, check_out, rooms),
+    )
+    if created is None:
+        winner = _existing_for_key(session, idempotency_key, digest, BookingKind.HOTEL)
+        assert winner is not None
+        return winner
+    return created
+
+
+# -- reading, expiry, cancellation -----------------------------------------------------------------
+
+
+def release_places(session: Session, booking: Booking) -> None:
+    """Give the booking's places back (inside the caller's transaction)."""
+    if booking.kind == BookingKind.TICKET and booking.slot_id is not None:
+        inventory.release_slot(session, booking.slot_id, booking.quantity)
+    elif booking.room_type_id is not None and booking.check_in and booking.check_out:
+        inventory.release_nights(
+            session, booking.room_type_id, booking.check_in, booking.check_out, booking.quantity
+        )
+
+
+def retake_places(session: Session, booking: Booking) -> bool:
+    """Take the booking's places again (a payment made in time for an expired hold)."""
+    if booking.kind == BookingKind.TICKET and booking.slot_id is not None:
+        return inventory.reserve_slot(session, booking.slot_id, booking.quantity)
+    if booking.room_type_id is not None and booking.check_in and booking.check_out:
+        return inventory.reserve_nights(
+            session, booking.room_type_id, booking.check_in, booking.check_out, booking.quantity
+        )
+    return False
+
+
+def transition(
+    session: Session,
+    booking_id: int,
+    expected: BookingStatus,
+    new: BookingStatus,
+    now: dt.datetime,
+    *extra_conditions: Any,
+    **values: Any,
+) -> bool:
+    """``UPDATE booking SET status = new ... WHERE id = ? AND status = expected``; True if it won."""
+    statement = (
+        update(Booking)
+        .where(Booking.id == booking_id, Booking.status == expected, *extra_conditions)
+        .values(status=new, updated_at=now, **values)
+        .execution_options(synchronize_session=False)
+    )
+    return _rowcount(session.execute(statement)) == 1
+
+
+def expire_booking(
+    session: Session, ctx: BookingContext, booking: Booking, now: dt.datetime
+) -> bool:
+    """Expire one due hold: status, places back, provider order closed; commits. True if it did."""
+    won = transition(
+        session,
+        booking.id,
+        BookingStatus.HELD,
+        BookingStatus.EXPIRED,
+        now,
+        Booking.expires_at <= now,
+        closed_at=now,
+    )
+    if not won:
+        session.rollback()
+        return False
+    release_places(session, booking)
+    ctx.provider.close_order(session, booking.reference)
+    session.commit()
+    logger.info(event("booking.expired", reference=booking.reference))
+    return True
+
+
+def expire_due(
+    session: Session,
+    ctx: BookingContext,
+    now: dt.datetime,
+    *,
+    slot_id: int | None = None,
+    room_type_id: int | None = None,
+    limit: int = 500,
+) -> int:
+    """Expire unpaid holds whose time is up (all, or one slot's / room type's); returns how many."""
+    query = select(Booking).where(Booking.status == BookingStatus.HELD, Booking.expires_at <= now)
+    if slot_id is not None:
+        query = query.where(Booking.slot_id == slot_id)
+    if room_type_id is not None:
+        query = query.where(Booking.room_type_id == room_type_id)
+    due = list(session.scalars(query.order_by(Booking.expires_at).limit(limit)))
+    session.rollback()  # end the read before the writes (SQLite takes the write lock per UPDATE)
+    return sum(expire_booking(session, ctx, booking, now) for booking in due)
+
+
+def refresh_status(
+    session: Session, ctx: BookingContext, booking: Booking, now: dt.datetime
+) -> Booking:
+    """Expire the booking if its hold is due (lazy expiry), then reload it."""
+    if booking.status == BookingStatus.HELD and booking.expires_at <= now:
+        expire_booking(session, ctx, booking, now)
+    session.refresh(booking)
+    return booking
+
+
+def get_booking(session: Session, ctx: BookingContext, reference: str, now: dt.datetime) -> Booking:
+    """The booking (lazily expired); 404 ``unknown_booking``."""
+    booking = session.scalar(select(Booking).where(Booking.reference == reference))
+    if booking is None:
+        raise ApiError(404, "unknown_booking", "no booking with this reference")
+    return refresh_status(session, ctx, booking, now)
+
+
+def list_by_phone(
+    session: Session, ctx: BookingContext, phone: str, now: dt.datetime, limit: int = 50
+) -> list[Booking]:
+    """A phone's bookings, newest first (lazily expired)."""
+    normalised = _phone(phone)
+    rows = list(
+        session.scalars(
+            select(Booking)
+            .where(Booking.phone == normalised)
+            .order_by(Booking.created_at.desc(), Booking.id.desc())
+            .limit(limit)
+        )
+    )
+    return [refresh_status(session, ctx, booking, now) for booking in rows]
+
+
+def refund_quote(session: Session, booking: Booking, now: dt.datetime) -> int | None:
+    """What cancelling now would refund under the venue's rule; None when it cannot be cancelled.
+
+    Held: 0 (nothing was paid). Confirmed: the full amount when at least ``refund_cutoff_hours``
+    before the visit starts, else ``refund_late_percent`` of it (rounded down to the fen).
+    """
+    if booking.status == BookingStatus.HELD:
+        return 0
+    if booking.status != BookingStatus.CONFIRMED:
+        return None
+    venue = session.get(Venue, booking.venue_id)
+    cutoff = dt.timedelta(hours=venue.refund_cutoff_hours if venue else 0)
+    if now <= booking.visit_start - cutoff:
+        return booking.amount_fen
+    percent = venue.refund_late_percent if venue else 0
+    return booking.amount_fen * percent // 100
+
+
+def cancel_booking(
+    session: Session, ctx: BookingContext, reference: str, now: dt.datetime
+) -> Booking:
+    """Cancel a held or confirmed booking; places come back and the refund follows the venue's rule.
+
+    Cancelling a cancelled booking answers the same result again (no second refund); an expired
+    one is 409 ``not_cancellable``.
+    """
+    booking = get_booking(session, ctx, reference, now)
+    if booking.status == BookingStatus.CANCELLED:
+        return booking
+    refund = refund_quote(session, booking, now)
+    if refund is None:
+        raise ApiError(409, "not_cancellable", f"this booking is {booking.status.value}")
+    expected = booking.status
+    won = transition(
+        session,
+        booking.id,
+        expected,
+        BookingStatus.CANCELLED,
+        now,
+        closed_at=now,
+        refund_fen=refund,
+    )
+    if not won:  # paid, expired or cancelled meanwhile: decide again on the new state
+        session.rollback()
+        return cancel_booking(session, ctx, reference, now)
+    release_places(session, booking)
+    if expected == BookingStatus.HELD:
+        ctx.provider.close_order(session, booking.reference)
+    elif booking.transaction_id:
+        payment = session.scalar(
+            select(Payment).where(
+                Payment.booking_id == booking.id, Payment.transaction_id == booking.transaction_id
+            )
+        )
+        if payment is not None:
+            payment.refund_fen += refund
+        ctx.provider.refund(
+            session,
+            reference=booking.reference,
+            transaction_id=booking.transaction_id,
+            amount_fen=refund,
+        )
+    session.commit()
+    session.refresh(booking)
+    logger.info(event("booking.cancelled", reference=reference, refund_fen=refund))
+    return booking

@@ -1,0 +1,1 @@
+"""Partner data docking: venues' slots, prices and visitor counts, weather; the live-data view."""

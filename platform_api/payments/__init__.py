@@ -1,0 +1,1 @@
+"""Payment providers (interface + sandbox), the sandbox pay page and the notification endpoint."""

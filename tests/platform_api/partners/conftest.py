@@ -1,0 +1,5 @@
+"""Fixtures of the partner tests (see kit.py)."""
+
+from tests.platform_api.bookings.kit import api, booking_app, clock, settings
+
+__all__ = ["api", "booking_app", "clock", "settings"]
