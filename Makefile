@@ -73,10 +73,29 @@ train: $(RASA_STAMP) ## Train the Rasa model when config, domain, stories or NLU
 	@$(RASA_PY) scripts/build_responses.py --check || $(RASA_PY) scripts/build_responses.py
 	@$(RASA_PY) scripts/train_if_stale.py
 
+# The web chat widget (widget/, an npm project): `npm ci` when the lock changed, esbuild when a
+# source changed; the bundle goes to platform_api/widget/static/ (gitignored), served at /widget/widget.js.
+WIDGET_OUT := platform_api/widget/static/widget.js
+WIDGET_STAMP := widget/node_modules/.installed
+WIDGET_SRC := $(wildcard widget/src/*.ts) widget/build.mjs widget/tsconfig.json widget/package.json
+.PHONY: widget
+
+widget: $(WIDGET_OUT) ## Build the web chat widget bundle when its sources or locked packages changed
+
+$(WIDGET_STAMP): widget/package-lock.json
+	@command -v npm >/dev/null || { echo "==> [widget] npm not found: install Node.js 18+ (with npm)"; exit 1; }
+	@echo "==> [widget] installing locked front-end packages (npm ci)"
+	@cd widget && npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+$(WIDGET_OUT): $(WIDGET_STAMP) $(WIDGET_SRC)
+	@echo "==> [widget] type-checking and bundling the chat widget"
+	@cd widget && npm run --silent build
+
 validate: $(RASA_STAMP) ## rasa data validate (domain, rules, stories, NLU)
 	$(RASA) data validate --domain bot/domain --data bot/data nlu_data --config config.yml
 
-run: install kb train ## Start Rasa (5005), action server (5055) and platform API (8000); Ctrl-C stops all
+run: install kb train widget ## Start Rasa (5005), action server (5055) and platform API (8000); Ctrl-C stops all
 	@MAKE_STARTED=$(MAKE_STARTED) FRESH_INSTALL=$(FRESH_INSTALL) NEEDED_TRAINING=$(NEEDED_TRAINING) \
 	  bash scripts/run_all.sh
 
@@ -86,7 +105,7 @@ run-prod: install kb train prod-deps ## Production profile on loopback: 2 Rasa +
 prod-deps: ## nginx for the production profile's round-robin fronts (apt-get, only when missing)
 	@command -v nginx >/dev/null || { echo "==> [install] nginx (apt-get)"; apt-get install -y -qq nginx-light >/dev/null || apt-get install -y -qq nginx >/dev/null; }
 
-test: install lint types kb train validate ## ruff, mypy, rasa data validate, then pytest in both environments; PYTEST_ARGS='-m e2e' selects a family
+test: install lint types kb train validate widget ## ruff, mypy, rasa data validate, then pytest in both environments; PYTEST_ARGS='-m e2e' selects a family
 	@bash scripts/run_tests.sh $(PYTEST_ARGS)
 
 predict-nlu: install train ## IN=in.jsonl OUT=out.jsonl: add pred_intent, pred_confidence, pred_language

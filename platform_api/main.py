@@ -24,6 +24,7 @@ from platform_api.partners import routes as partner_routes
 from platform_api.payments import routes as payment_routes
 from platform_api.devices.routes import routes as device_routes
 from platform_api.warmup import start_kb_warmup
+from platform_api.widget import routes as widget_routes
 
 logger = logging.getLogger("platform_api")
 
@@ -94,6 +95,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router, dependencies=[Depends(check_public_rate_limit)])
     app.include_router(escalations.router)  # staff and bot tokens only
     app.include_router(unanswered.router)  # staff and bot tokens only
+    app.include_router(widget_routes.router)  # public: chat widget bundle, demo page, staff replies
     app.include_router(booking_routes.router)  # bookings: structured errors, own auth per route
     app.include_router(partner_routes.router)  # partner keys; live data (bot token)
     app.include_router(payment_routes.router)  # signed notify, sandbox pay page

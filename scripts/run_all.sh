@@ -18,6 +18,10 @@ RASA_INTERFACE=${RASA_INTERFACE:-127.0.0.1}
 export ACTION_SERVER_HOST=${ACTION_SERVER_HOST:-127.0.0.1} ACTION_SERVER_PORT=$ACTIONS_PORT
 export PLATFORM_HOST=${PLATFORM_HOST:-127.0.0.1}
 RASA_CORS_ORIGINS=${RASA_CORS_ORIGINS:-}  # space- or comma-separated browser origins; empty: no CORS
+# Browser origins the web widget's socket.io channel accepts (channels/socketio_guarded.py; * refused):
+# by default the platform's own pages (the widget demo), where the widget's script is served.
+export RASA_SOCKET_ORIGINS=${RASA_SOCKET_ORIGINS:-http://127.0.0.1:$PLATFORM_PORT http://localhost:$PLATFORM_PORT}
+export PLATFORM_WIDGET_RASA_URL=${PLATFORM_WIDGET_RASA_URL:-http://127.0.0.1:$RASA_PORT}  # Rasa as browsers reach it
 RASA_ENDPOINTS=${RASA_ENDPOINTS:-endpoints.yml}
 RASA_REPLICAS=${RASA_REPLICAS:-1}
 ACTION_REPLICAS=${ACTION_REPLICAS:-1}
