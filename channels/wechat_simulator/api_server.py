@@ -1,0 +1,130 @@
+"""The WeChat API on loopback: access tokens and customer-service messages, recorded."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import secrets
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+
+@dataclass(frozen=True)
+class CustomMessage:
+    """A customer-service message the simulator accepted."""
+
+    touser: str
+    msgtype: str
+    content: str
+    received_at: float
+    payload: dict[str, Any] = field(repr=False)
+
+
+class ApiServer:
+    """``/cgi-bin/token`` and ``/cgi-bin/message/custom/send`` with WeChat's error codes.
+
+    Tokens are checked (40001 for an unknown or revoked one); each tourist may receive
+    ``window_limit`` customer-service messages (45047 beyond), reset by :meth:`open_window`.
+    """
+
+    def __init__(
+        self,
+        app_id: str,
+        app_secret: str,
+        *,
+        expires_in: int = 7200,
+        window_limit: int | None = None,
+    ) -> None:
+        self.app_id = app_id
+        self.app_secret = app_secret
+        self.expires_in = expires_in
+        self.window_limit = window_limit
+        self.valid_tokens: set[str] = set()
+        self.token_requests = 0
+        self.messages: list[CustomMessage] = []
+        self.rejected: list[int] = []
+        self._sent_per_user: dict[str, int] = {}
+        self._runner: web.AppRunner | None = None
+        self.base_url = ""
+        self._arrived = asyncio.Event()
+
+    def revoke_tokens(self) -> None:
+        """Make every issued token invalid (the next send gets 40001)."""
+        self.valid_tokens.clear()
+
+    def open_window(self, openid: str) -> None:
+        """The tourist wrote again: the quota starts over."""
+        self._sent_per_user.pop(openid, None)
+
+    async def _token(self, request: web.Request) -> web.Response:
+        self.token_requests += 1
+        query = request.query
+        if query.get("grant_type") != "client_credential":
+            return web.json_response({"errcode": 40002, "errmsg": "invalid grant_type"})
+        if query.get("appid") != self.app_id or query.get("secret") != self.app_secret:
+            return web.json_response({"errcode": 40013, "errmsg": "invalid appid or secret"})
+        token = "sim-" + secrets.token_urlsafe(24)
+        self.valid_tokens.add(token)
+        return web.json_response({"access_token": token, "expires_in": self.expires_in})
+
+    async def _custom_send(self, request: web.Request) -> web.Response:
+        if request.query.get("access_token") not in self.valid_tokens:
+            self.rejected.append(40001)
+            return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
+        try:
+            payload = json.loads(await request.read())
+        except ValueError:
+            return web.json_response({"errcode": 47001, "errmsg": "data format error"})
+        touser = str(payload.get("touser", ""))
+        if self.window_limit is not None:
+            used = self._sent_per_user.get(touser, 0)
+            if used >= self.window_limit:
+                self.rejected.append(45047)
+                return web.json_response(
+                    {"errcode": 45047, "errmsg": "out of response count limit"}
+                )
+            self._sent_per_user[touser] = used + 1
+        msgtype = str(payload.get("msgtype", ""))
+        content = str((payload.get(msgtype) or {}).get("content", ""))
+        self.messages.append(CustomMessage(touser, msgtype, content, time.monotonic(), payload))
+        self._arrived.set()
+        return web.json_response({"errcode": 0, "errmsg": "ok"})
+
+    def to(self, openid: str) -> list[CustomMessage]:
+        """Messages sent to ``openid`` so far."""
+        return [m for m in self.messages if m.touser == openid]
+
+    async def wait_for(self, openid: str, count: int, timeout: float = 10.0) -> list[CustomMessage]:
+        """Wait until ``openid`` has ``count`` messages (returns what arrived by the timeout)."""
+        deadline = time.monotonic() + timeout
+        while len(self.to(openid)) < count and time.monotonic() < deadline:
+            self._arrived.clear()
+            try:
+                await asyncio.wait_for(self._arrived.wait(), max(0.01, deadline - time.monotonic()))
+            except TimeoutError:
+                break
+        return self.to(openid)
+
+    async def start(self, host: str = "127.0.0.1", port: int = 0) -> str:
+        """Serve on ``host:port`` (0: a free port); the base URL."""
+        app = web.Application()
+        app.router.add_get("/cgi-bin/token", self._token)
+        app.router.add_post("/cgi-bin/message/custom/send", self._custom_send)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, host, port)
+        await site.start()
+        server = site._server
+        sockets = getattr(server, "sockets", None) or []
+        actual_port = sockets[0].getsockname()[1] if sockets else port
+        self.base_url = f"http://{host}:{actual_port}"
+        return self.base_url
+
+    async def stop(self) -> None:
+        """Stop serving."""
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
