@@ -66,9 +66,24 @@ class PlatformApiError(Exception):
     names the method, path and status only: no headers, no credentials.
     """
 
-    def __init__(self, message: str, *, status_code: int | None = None) -> None:
+    def __init__(
+        self, message: str, *, status_code: int | None = None, code: str | None = None
+    ) -> None:
         super().__init__(message)
         self.status_code = status_code
+        self.code = code
+        """The platform's structured error code (``sold_out``, ``not_found``...), when it gave one."""
+
+
+def _error_code(response: httpx.Response) -> str | None:
+    """``error.code`` of a structured error body, if the answer is one."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    error = body.get("error") if isinstance(body, dict) else None
+    code = error.get("code") if isinstance(error, dict) else None
+    return str(code) if code else None
 
 
 @dataclass(frozen=True)
@@ -151,6 +166,7 @@ class PlatformApiClient:
             raise PlatformApiError(
                 f"{method} {path}: platform API answered HTTP {response.status_code}",
                 status_code=response.status_code,
+                code=_error_code(response),
             )
         try:
             return response.json()
@@ -294,6 +310,83 @@ class PlatformApiClient:
         if not isinstance(reference, str) or not reference:
             raise PlatformApiError("POST /api/escalations: answer has no reference")
         return reference
+
+    # ------------------------------------------------------------ bookings (issue 9)
+    async def venue_slots(self, venue_id: str, day: dt.date) -> list[dict[str, Any]]:
+        """The day's time slots of a venue with what remains (``[]`` when none are released)."""
+        path = f"/api/venues/{venue_id}/slots"
+        try:
+            body = await self._request("GET", path, params={"date": day.isoformat()})
+        except PlatformApiError as error:
+            if error.status_code == 404:
+                return []
+            raise
+        slots = body.get("slots") if isinstance(body, dict) else None
+        if not isinstance(slots, list):
+            raise PlatformApiError(f"GET {path}: answer is not a list of slots")
+        return [slot for slot in slots if isinstance(slot, dict)]
+
+    async def create_booking(self, body: dict[str, Any], *, idempotency_key: str) -> dict[str, Any]:
+        """Hold places (``POST /api/bookings``); the same key and body return the same booking."""
+        return await self._booking_answer(
+            "POST", "/api/bookings", json=body, headers={"Idempotency-Key": idempotency_key}
+        )
+
+    async def get_booking(self, reference: str) -> dict[str, Any] | None:
+        """One booking by reference, or None when there is no such booking."""
+        try:
+            return await self._booking_answer("GET", f"/api/bookings/{reference}")
+        except PlatformApiError as error:
+            if error.status_code == 404:
+                return None
+            raise
+
+    async def bookings_for_phone(self, phone: str) -> list[dict[str, Any]]:
+        """The bookings made with ``phone`` (E.164), newest first."""
+        body = await self._request("GET", "/api/bookings", params={"phone": phone})
+        items = body.get("bookings") if isinstance(body, dict) else body
+        if not isinstance(items, list):
+            raise PlatformApiError("GET /api/bookings: answer is not a list of bookings")
+        return [item for item in items if isinstance(item, dict)]
+
+    async def cancel_booking(self, reference: str) -> dict[str, Any]:
+        """Cancel a booking; the answer carries ``refund_fen``."""
+        return await self._booking_answer("POST", f"/api/bookings/{reference}/cancel")
+
+    async def search_hotels(self, **params: str | int) -> list[dict[str, Any]]:
+        """Hotels with rooms for the stay (``city`` or ``near``, ``check_in``, ``check_out``, ``guests``)."""
+        body = await self._request("GET", "/api/hotels", params=params)
+        hotels = body.get("hotels") if isinstance(body, dict) else None
+        if not isinstance(hotels, list):
+            raise PlatformApiError("GET /api/hotels: answer is not a list of hotels")
+        return [hotel for hotel in hotels if isinstance(hotel, dict)]
+
+    async def create_hotel_booking(
+        self, body: dict[str, Any], *, idempotency_key: str
+    ) -> dict[str, Any]:
+        """Hold rooms (``POST /api/hotel-bookings``), idempotent like ticket bookings."""
+        return await self._booking_answer(
+            "POST", "/api/hotel-bookings", json=body, headers={"Idempotency-Key": idempotency_key}
+        )
+
+    async def venue_live(self, venue_id: str) -> dict[str, Any] | None:
+        """Latest partner data of a venue (crowd, weather, with their age), None when it has none."""
+        path = f"/api/venues/{venue_id}/live"
+        try:
+            body = await self._request("GET", path)
+        except PlatformApiError as error:
+            if error.status_code == 404:
+                return None
+            raise
+        if not isinstance(body, dict):
+            raise PlatformApiError(f"GET {path}: answer is not an object")
+        return body
+
+    async def _booking_answer(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        body = await self._request(method, path, **kwargs)
+        if not isinstance(body, dict) or not isinstance(body.get("reference"), str):
+            raise PlatformApiError(f"{method} {path}: answer is not a booking")
+        return body
 
 
 @lru_cache(maxsize=1)
