@@ -390,8 +390,19 @@ class WeChatInput(InputChannel):
         language = await self._language(request, inbound.from_user)
         return self._reply(inbound, notice("unsupported", language))
 
-    async def handle(self, request: Request, handler: Handler, inbound: Inbound) -> str:
-        """The body to answer ``inbound`` with (plaintext XML or ``success``), exactly once."""
+    async def handle(
+        self,
+        request: Request,
+        handler: Handler,
+        inbound: Inbound,
+        *,
+        dropped: asyncio.Event | None = None,
+    ) -> str:
+        """The body to answer ``inbound`` with (plaintext XML or ``success``), exactly once.
+
+        When WeChat dropped the connection meanwhile (``dropped`` set), a passive reply could not
+        arrive: it is sent through the customer-service API and retries get ``success``.
+        """
         started = time.monotonic()
         deadline = started + self.settings.passive_reply_s
         claim = await self.dedup.claim(inbound.dedup_key, wait_until=deadline)
@@ -414,6 +425,10 @@ class WeChatInput(InputChannel):
                     error=type(error).__name__,
                 )
             )
+            body = SUCCESS
+        if dropped is not None and dropped.is_set() and body != SUCCESS:
+            content = parse_fields(body).get("Content", "")
+            self._spawn(self.service.send_all(inbound.from_user, [content]))
             body = SUCCESS
         await self.dedup.answered(inbound.dedup_key, body)
         logger.info(
@@ -468,7 +483,19 @@ class WeChatInput(InputChannel):
             except (Invalid, MessageError) as error:
                 logger.warning(event("wechat.message.invalid", reason=str(error)))
                 return response.text(f"bad request: {error}", status=400)
-            body = await self.handle(request, on_new_message, inbound)
+            # WeChat may drop the connection (Sanic then cancels this handler): the handling
+            # goes on, shielded, and its answer is delivered through the customer-service API.
+            dropped = asyncio.Event()
+            handling = asyncio.ensure_future(
+                self.handle(request, on_new_message, inbound, dropped=dropped)
+            )
+            try:
+                body = await asyncio.shield(handling)
+            except asyncio.CancelledError:
+                dropped.set()
+                self._background.add(handling)
+                handling.add_done_callback(self._background.discard)
+                raise
             return self._wrap(body, encrypted, timestamp, nonce)
 
         return webhook

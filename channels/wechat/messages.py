@@ -57,10 +57,11 @@ class Inbound:
 
     @property
     def dedup_key(self) -> str:
-        """``MsgId`` for messages, ``FromUserName`` + ``CreateTime`` (+ event) for events."""
+        """``MsgId`` for messages, ``FromUserName`` + ``CreateTime`` for events (with the event
+        and its key, so two different taps within one second both count)."""
         if self.msg_id:
             return f"msg:{self.msg_id}"
-        return f"evt:{self.from_user}:{self.create_time}:{self.event}"
+        return f"evt:{self.from_user}:{self.create_time}:{self.event}:{self.event_key[:64]}"
 
 
 def _float(value: str | None) -> float | None:

@@ -48,7 +48,7 @@ def test_inbound_fields_and_dedup_keys() -> None:
         "<xml><ToUserName>gh</ToUserName><FromUserName>o1</FromUserName><CreateTime>9</CreateTime>"
         "<MsgType>event</MsgType><Event>SCAN</Event><EventKey>101</EventKey></xml>"
     )
-    assert scan.event == "scan" and scan.dedup_key == "evt:o1:9:scan"
+    assert scan.event == "scan" and scan.dedup_key == "evt:o1:9:scan:101"
 
 
 def test_speech_text_for_guide_devices() -> None:
