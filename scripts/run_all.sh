@@ -86,12 +86,23 @@ for port in "${action_ports[@]}"; do
   suffix=$([[ $port == "$ACTIONS_PORT" ]] || echo "-$port")
   ACTION_SERVER_PORT=$port start "action server :$port" "$LOG_DIR/actions$suffix.log" .venv/app/bin/python -m actions.server
 done
+# WeChat channel (channels/wechat): served only when WECHAT_TOKEN is set; otherwise Rasa reads a copy of
+# credentials.yml without its section (Rasa refuses unset ${VAR}s). The guide-device channel is always on.
+if [[ -n ${WECHAT_TOKEN:-} ]]; then
+  export WECHAT_APP_ID=${WECHAT_APP_ID:-} WECHAT_APP_SECRET=${WECHAT_APP_SECRET:-} WECHAT_AES_KEY=${WECHAT_AES_KEY:-} \
+    WECHAT_API_BASE=${WECHAT_API_BASE:-https://api.weixin.qq.com} WECHAT_DEDUP_REDIS_URL=${WECHAT_DEDUP_REDIS_URL:-}
+  RASA_CREDENTIALS=credentials.yml
+  echo "==> [run] WeChat channel on: /webhooks/wechat/webhook ($([[ -n $WECHAT_AES_KEY ]] && echo compatible/safe || echo plaintext) mode)"
+else
+  RASA_CREDENTIALS=$RUN_DIR/credentials.yml
+  .venv/rasa/bin/python -m channels.wechat.enable credentials.yml "$RASA_CREDENTIALS"
+fi
 MODEL=${RASA_MODEL:-models/$(cat models/current)}  # RASA_MODEL: a model file to serve instead
 for port in "${rasa_ports[@]}"; do
   suffix=$([[ $port == "$RASA_PORT" ]] || echo "-$port")
   start "Rasa :$port" "$LOG_DIR/rasa$suffix.log" .venv/rasa/bin/python -m bot.rasa_server run --enable-api --auth-token "$RASA_AUTH_TOKEN" \
     ${cors_args[@]+"${cors_args[@]}"} --interface "$RASA_INTERFACE" --port "$port" --model "$MODEL" \
-    --endpoints "$RASA_ENDPOINTS" --credentials credentials.yml --logging-config-file bot/logging.yml
+    --endpoints "$RASA_ENDPOINTS" --credentials "$RASA_CREDENTIALS" --logging-config-file bot/logging.yml
 done
 if (( RASA_REPLICAS > 1 || ACTION_REPLICAS > 1 )); then
   NGINX_DIR="$RUN_DIR/nginx"
