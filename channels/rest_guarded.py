@@ -4,7 +4,10 @@
   error instead of Rasa's 500;
 * an empty / whitespace-only message, or one longer than ``max_message_chars``, gets a polite
   answer in the tourist's language and never reaches the assistant;
-* logs carry a pseudonymous conversation id and never the text.
+* logs carry a pseudonymous conversation id and never the text;
+* when ``PLATFORM_BOT_API_TOKEN`` is set, every message first goes through the hand-off relay
+  (``channels/handoff_relay.py``): while staff hold the conversation it goes to them instead of the
+  assistant, and pending notices (staff messages, complaint replies) are added to the answer.
 
 Registered in ``credentials.yml`` as ``channels.rest_guarded.GuardedRestInput`` (it replaces the
 built-in ``rest`` channel and keeps its name, hence its URL).
@@ -26,6 +29,13 @@ from sanic.request import Request
 from sanic.response import HTTPResponse, ResponseStream
 
 from channels.guard import BadRequest, GuardSettings, Verdict, check_text, parse_body
+from channels.handoff_relay import (
+    AiohttpHandoffPlatform,
+    DomainTexts,
+    HandoffRelay,
+    Relayed,
+    RelaySettings,
+)
 from channels.notices import guess_language, notice
 from common.logsafe import event, install_on_handlers, pseudonym
 
@@ -35,9 +45,14 @@ logger = logging.getLogger(__name__)
 class GuardedRestInput(RestInput):
     """The REST input channel with body validation and message-length limits."""
 
-    def __init__(self, settings: GuardSettings | None = None) -> None:
-        """``settings`` default to :class:`GuardSettings` defaults."""
+    def __init__(
+        self, settings: GuardSettings | None = None, relay_settings: RelaySettings | None = None
+    ) -> None:
+        """``settings`` default to :class:`GuardSettings` defaults; no relay without
+        ``relay_settings``."""
         self.settings = settings or GuardSettings()
+        self.relay_settings = relay_settings
+        self._relay: HandoffRelay | None = None
 
     @classmethod
     def name(cls) -> str:
@@ -46,8 +61,48 @@ class GuardedRestInput(RestInput):
 
     @classmethod
     def from_credentials(cls, credentials: dict[str, Any] | None) -> GuardedRestInput:
-        """Limits from the channel's section of ``credentials.yml``."""
-        return cls(GuardSettings.from_credentials(credentials))
+        """Limits from the channel's section of ``credentials.yml``; the relay from the
+        environment (:meth:`RelaySettings.from_env`) when the platform's service token is set."""
+        relay = RelaySettings.from_env()
+        return cls(GuardSettings.from_credentials(credentials), relay if relay.token else None)
+
+    def relay(self, request: Request) -> HandoffRelay | None:
+        """The hand-off relay (built on first use with the app's agent), or None when off."""
+        if self.relay_settings is None:
+            return None
+        if self._relay is None:
+            app = request.app
+
+            async def is_hand_back(text: str) -> bool:
+                parsed = await app.ctx.agent.parse_message(text)
+                intent = parsed.get("intent") or {}
+                return bool(
+                    intent.get("name") == "hand_back" and (intent.get("confidence") or 0) >= 0.5
+                )
+
+            self._relay = HandoffRelay(
+                AiohttpHandoffPlatform(self.relay_settings),
+                DomainTexts(lambda: app.ctx.agent.domain),
+                is_hand_back=is_hand_back,
+            )
+        return self._relay
+
+    async def relayed(self, request: Request, sender_id: str, text: str) -> Relayed:
+        """What the relay did with the message (never raises: not handled when it fails)."""
+        relay = self.relay(request)
+        if relay is None:
+            return Relayed(handled=False, replies=[])
+        try:
+            return await relay.intercept(sender_id, text, language=None)
+        except Exception as error:  # noqa: BLE001 - the assistant answers whatever the relay does
+            logger.error(
+                event(
+                    "rest.relay.failed",
+                    conversation=pseudonym(sender_id),
+                    error=type(error).__name__,
+                )
+            )
+            return Relayed(handled=False, replies=[])
 
     async def session_language(self, request: Request, sender_id: str) -> str | None:
         """The conversation's ``language`` slot, when the tracker exists (never raises)."""
@@ -128,6 +183,10 @@ class GuardedRestInput(RestInput):
                     ),
                     content_type="text/event-stream",
                 )
+            relayed = await self.relayed(request, message.sender_id, message.text)
+            extra = [{"recipient_id": message.sender_id, "text": text} for text in relayed.replies]
+            if relayed.handled:
+                return response.json(extra)
             collector = CollectingOutputChannel()
             try:
                 await on_new_message(
@@ -153,6 +212,6 @@ class GuardedRestInput(RestInput):
                     )
                 )
                 return await self.unavailable(request, message.sender_id, message.text, collector)
-            return response.json(collector.messages)
+            return response.json(collector.messages + extra)
 
         return webhook

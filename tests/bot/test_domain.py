@@ -46,6 +46,9 @@ INVENTORY = {
     "ask_visit_duration",
     "plan_itinerary",
     "ask_practical_info",
+    # complaints and hand-off (issue 10): leave a form, give the conversation back to the bot
+    "stop",
+    "hand_back",
 }
 
 
