@@ -15,11 +15,12 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
 from common.logsafe import event
-from platform_api.api.routes import escalations, health, kb, ready, unanswered
+from platform_api.api.routes import analytics, escalations, health, kb, ready, unanswered
 from platform_api.bookings import routes as booking_routes
 from platform_api.core.config import Settings, get_settings
 from platform_api.core.db import create_all, make_engine, make_session_factory
 from platform_api.core.ratelimit import PublicRateLimit, check_public_rate_limit
+from platform_api.staff import setup as staff_setup
 from platform_api.partners import routes as partner_routes
 from platform_api.payments import routes as payment_routes
 from platform_api.devices.routes import routes as device_routes
@@ -96,8 +97,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(escalations.router)  # staff and bot tokens only
     app.include_router(unanswered.router)  # staff and bot tokens only
     app.include_router(widget_routes.router)  # public: chat widget bundle, demo page, staff replies
+    staff_setup.install(app)  # complaints, handoff, /api/staff, /console
     app.include_router(booking_routes.router)  # bookings: structured errors, own auth per route
     app.include_router(partner_routes.router)  # partner keys; live data (bot token)
     app.include_router(payment_routes.router)  # signed notify, sandbox pay page
+    app.include_router(analytics.router)  # staff token
     app.include_router(device_routes)  # guide devices (staff, bot, device key) and nearby places
     return app

@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import DateTime, Dialect, Enum, Integer, String, Text, TypeDecorator
+from sqlalchemy import Boolean, DateTime, Dialect, Enum, Integer, String, Text, TypeDecorator
 from sqlalchemy.orm import Mapped, mapped_column
 
 from platform_api.core.db import Base
@@ -75,6 +75,14 @@ class Escalation(Base):
     assigned_to: Mapped[str | None] = mapped_column(String(128), default=None)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+    transcript: Mapped[str] = mapped_column(Text, default="[]")
+    """JSON list of ``{"role": "user"|"bot", "text"}`` turns before the handoff."""
+    active: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    """True while the bot is paused for ``sender_id`` and staff talk to the tourist."""
+    in_office_hours: Mapped[bool] = mapped_column(Boolean, default=True)
+    first_reply_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), default=None)
+    ended_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), default=None)
+    ended_by: Mapped[str | None] = mapped_column(String(64), default=None)
 
 
 class UnansweredQuestion(Base):

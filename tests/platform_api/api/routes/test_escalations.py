@@ -57,7 +57,7 @@ def test_escalation_create_rejects_bad_input_with_422(
     response = client.post("/api/escalations", json={**escalation_payload, field: value})
 
     assert response.status_code == 422
-    assert "detail" in response.json()
+    assert set(response.json()["error"]) == {"code", "message"}
 
 
 @pytest.mark.parametrize("missing", ["sender_id", "channel", "language", "reason"])
@@ -76,16 +76,16 @@ def test_escalation_create_rejects_undecodable_body_with_400(client: TestClient)
     )
 
     assert response.status_code == 400
-    assert "detail" in response.json()
+    assert set(response.json()["error"]) == {"code", "message"}
 
 
-def test_escalation_create_rejects_malformed_json_with_422(client: TestClient) -> None:
+def test_escalation_create_rejects_malformed_json_with_400(client: TestClient) -> None:
     response = client.post(
         "/api/escalations", content=b"{not json", headers={"Content-Type": "application/json"}
     )
 
-    assert response.status_code == 422
-    assert "detail" in response.json()
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "bad_json"
 
 
 @pytest.mark.security
@@ -109,7 +109,9 @@ def test_escalation_staff_routes_require_token(
     response = client.request(method, path, headers=headers, json={"status": "closed"})
 
     assert response.status_code == 401
-    assert response.json() == {"detail": "missing or invalid staff token"}
+    assert response.json() == {
+        "error": {"code": "unauthorized", "message": "missing or invalid staff token"}
+    }
     assert response.headers["WWW-Authenticate"] == "Bearer"
 
 
@@ -184,7 +186,12 @@ def test_escalation_patch_unknown_reference_is_404(
     )
 
     assert response.status_code == 404
-    assert response.json() == {"detail": "no escalation with reference 'ESC-19990101-0001'"}
+    assert response.json() == {
+        "error": {
+            "code": "not_found",
+            "message": "no escalation with reference 'ESC-19990101-0001'",
+        }
+    }
 
 
 @pytest.mark.parametrize(
@@ -220,4 +227,6 @@ def test_escalation_create_requires_the_bot_token(
     client.headers.pop("Authorization", None)
     response = client.post("/api/escalations", json=escalation_payload, headers=headers)
     assert response.status_code == 401
-    assert response.json() == {"detail": "missing or invalid bot token"}
+    assert response.json() == {
+        "error": {"code": "unauthorized", "message": "missing or invalid bot token"}
+    }

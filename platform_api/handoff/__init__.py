@@ -1,0 +1,1 @@
+"""Platform side of human handoff: active handoff per conversation and message queues both ways."""
