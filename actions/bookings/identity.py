@@ -27,10 +27,11 @@ _PASSPORT = re.compile(
     r"(?<![0-9A-Za-z])(?=[A-Za-z0-9]*\d)([A-Za-z]{0,2}\d{5,9}|[A-Za-z0-9]{6,9})(?![0-9A-Za-z])"
 )
 _DOC_WORDS = re.compile(
-    r"身份证号?码?|身份證號?碼?|证件号?码?|护照号?码?|護照號?碼?|名字|姓名|我叫|叫|是|パスポート(?:番号)?|"
-    r"旅券番号|名前|氏名|です|여권(?:\s*번호)?|이름|입니다|passport(?:\s+(?:number|no\.?))?|"
-    r"id(?:\s+(?:card|number|no\.?))?|name|my|is|numéro|passeport|nom|reisepass(?:nummer)?|pass|"
-    r"ausweis(?:nummer)?|pasaporte|número|nombre|паспорт|номер|имя|меня\s+зовут|and|et|und|y|и|[:：,，;；/]",
+    r"身份证号?码?|身份證號?碼?|证件号?码?|护照号?码?|護照號?碼?|名字|姓名|我叫|パスポート(?:番号)?|"
+    r"旅券番号|名前|氏名|です|여권(?:\s*번호)?|이름|입니다|[:：,，;；/]|"
+    r"(?<!\w)(?:passport(?:\s+(?:number|no\.?))?|id(?:\s+(?:card|number|no\.?))?|name|my|is|"
+    r"numéro|passeport|nom|reisepass(?:nummer)?|pass|ausweis(?:nummer)?|pasaporte|número|nombre|"
+    r"паспорт|номер|имя|меня\s+зовут|and|et|und|y|и)(?!\w)",
     re.IGNORECASE,
 )
 

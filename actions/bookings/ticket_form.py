@@ -490,11 +490,11 @@ class ActionSubmitTicketBooking(BookingAction):
         lang = language_of(tracker)
         forget = [*clear(TICKET_SLOTS), SlotSet(OUTCOME, None)]
         outcome = tracker.get_slot(OUTCOME)
-        if outcome == "stopped" or not tracker.get_slot("booking_confirmed"):
-            dispatcher.utter_message(response="utter_booking_stopped")
-            return forget
         if outcome == "unavailable":
             dispatcher.utter_message(response="utter_booking_platform_down")
+            return forget
+        if outcome == "stopped" or not tracker.get_slot("booking_confirmed"):
+            dispatcher.utter_message(response="utter_booking_stopped")
             return forget
         body = ticket_request(tracker, lang)
         slot = tracker.get_slot("booking_slot_info") or {}

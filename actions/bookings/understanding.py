@@ -271,7 +271,7 @@ def is_stop(text: str) -> bool:
     return bool(
         re.fullmatch(
             rf"(?:please\s+|bitte\s+|por\s+favor\s+|s'il\s+vous\s+plaît\s+|请|請)?(?:{_STOP})"
-            r"(?:\s*(?:it|that|this|please|bitte|por favor|booking|the booking|吧|了|预订|预约|します|して|해\s*주세요|해요|하기|"
+            r"(?:\s*(?:it|that|this|please|bitte|por favor|booking|the booking|吧|了|预订|预约|订单|订票|order|the order|します|ます|して|할게요|할래요|합시다|해\s*주세요|해요|하기|"
             r"la réservation|die buchung|la reserva|бронирование|s'il vous plaît))*",
             plain,
         )
