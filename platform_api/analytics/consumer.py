@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from common.logsafe import RedactingFilter, event
 from platform_api.analytics.events import BadEvent, parse_event, store_event
 from platform_api.core.config import get_settings
-from platform_api.core.db import make_engine, make_session_factory, migrate
+from platform_api.core.db import make_engine, make_session_factory
 
 logger = logging.getLogger("platform_api.analytics")
 
@@ -92,8 +92,9 @@ def main() -> None:
     )
     for handler in logging.getLogger().handlers:
         handler.addFilter(RedactingFilter())
+    # The platform API migrates the schema at its start; until then a store fails and the
+    # message stays queued (nack + requeue), so the consumer never races the migration.
     engine = make_engine(get_settings().database_url)
-    migrate(engine)
     factory = make_session_factory(engine)
 
     async def run() -> None:
