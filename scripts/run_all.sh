@@ -56,11 +56,13 @@ stop_all() {
 }
 trap stop_all INT TERM EXIT
 
-start() {  # name, log file, command...
+roles=()
+start() {  # name, log file, command...   (ROLE=rasa:PORT / actions:PORT marks a restartable replica)
   local name=$1 log=$2; shift 2
   echo "==> [run] starting $name (log: $log)"
-  "$@" >"$log" 2>&1 &
+  if [[ -n ${RESTARTING:-} ]]; then "$@" >>"$log" 2>&1 & else "$@" >"$log" 2>&1 & fi
   pids+=($!)
+  roles+=("${ROLE:-}")
 }
 
 wait_for() {  # name, url, seconds, [query string kept off the command line and out of the output]
@@ -82,10 +84,6 @@ replica_ports() {  # public port, replicas: the ports the servers listen on
 }
 mapfile -t action_ports < <(replica_ports "$ACTIONS_PORT" "$ACTION_REPLICAS")
 mapfile -t rasa_ports < <(replica_ports "$RASA_PORT" "$RASA_REPLICAS")
-for port in "${action_ports[@]}"; do
-  suffix=$([[ $port == "$ACTIONS_PORT" ]] || echo "-$port")
-  ACTION_SERVER_PORT=$port start "action server :$port" "$LOG_DIR/actions$suffix.log" .venv/app/bin/python -m actions.server
-done
 # WeChat channel (channels/wechat): served only when WECHAT_TOKEN is set; otherwise Rasa reads a copy of
 # credentials.yml without its section (Rasa refuses unset ${VAR}s). The guide-device channel is always on.
 if [[ -n ${WECHAT_TOKEN:-} ]]; then
@@ -98,12 +96,22 @@ else
   .venv/rasa/bin/python -m channels.wechat.enable credentials.yml "$RASA_CREDENTIALS"
 fi
 MODEL=${RASA_MODEL:-models/$(cat models/current)}  # RASA_MODEL: a model file to serve instead
-for port in "${rasa_ports[@]}"; do
-  suffix=$([[ $port == "$RASA_PORT" ]] || echo "-$port")
-  start "Rasa :$port" "$LOG_DIR/rasa$suffix.log" .venv/rasa/bin/python -m bot.rasa_server run --enable-api --auth-token "$RASA_AUTH_TOKEN" \
-    ${cors_args[@]+"${cors_args[@]}"} --interface "$RASA_INTERFACE" --port "$port" --model "$MODEL" \
-    --endpoints "$RASA_ENDPOINTS" --credentials "$RASA_CREDENTIALS" --logging-config-file bot/logging.yml
-done
+start_replica() {  # role (rasa|actions), port
+  local role=$1 port=$2 suffix
+  if [[ $role == actions ]]; then
+    suffix=$([[ $port == "$ACTIONS_PORT" ]] || echo "-$port")
+    ROLE=actions:$port ACTION_SERVER_PORT=$port start "action server :$port" "$LOG_DIR/actions$suffix.log" \
+      .venv/app/bin/python -m actions.server
+  else
+    suffix=$([[ $port == "$RASA_PORT" ]] || echo "-$port")
+    ROLE=rasa:$port start "Rasa :$port" "$LOG_DIR/rasa$suffix.log" .venv/rasa/bin/python -m bot.rasa_server run \
+      --enable-api --auth-token "$RASA_AUTH_TOKEN" ${cors_args[@]+"${cors_args[@]}"} --interface "$RASA_INTERFACE" \
+      --port "$port" --model "$MODEL" --endpoints "$RASA_ENDPOINTS" --credentials "$RASA_CREDENTIALS" \
+      --logging-config-file bot/logging.yml
+  fi
+}
+for port in "${action_ports[@]}"; do start_replica actions "$port"; done
+for port in "${rasa_ports[@]}"; do start_replica rasa "$port"; done
 if (( RASA_REPLICAS > 1 || ACTION_REPLICAS > 1 )); then
   NGINX_DIR="$RUN_DIR/nginx"
   python3 scripts/nginx_front.py --dir "$NGINX_DIR" --listen 127.0.0.1 \
@@ -135,5 +143,20 @@ cat <<TXT
     Platform API docs: http://localhost:$PLATFORM_PORT/docs    Ctrl-C stops everything.
     Rasa's HTTP API (trackers, /model/parse) needs ?token=\$RASA_AUTH_TOKEN from $SECRETS_FILE.
 TXT
+if (( RASA_REPLICAS > 1 || ACTION_REPLICAS > 1 )); then
+  # Supervise: a replica that dies is started again (nginx sends its traffic to the others
+  # meanwhile); any other server exiting stops everything.
+  while sleep 1; do
+    for i in "${!pids[@]}"; do
+      kill -0 "${pids[$i]}" 2>/dev/null && continue
+      role=${roles[$i]}
+      if [[ -z $role ]]; then echo "==> [run] a server exited; see $LOG_DIR/"; exit 1; fi
+      echo "==> [run] $role exited; starting it again"
+      RESTARTING=1 start_replica "${role%%:*}" "${role#*:}"
+      pids[$i]=${pids[-1]}; roles[$i]=${roles[-1]}
+      unset 'pids[-1]' 'roles[-1]'
+    done
+  done
+fi
 wait -n "${pids[@]}"
 echo "==> [run] a server exited; see $LOG_DIR/"
