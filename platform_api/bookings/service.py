@@ -432,7 +432,7 @@ def refresh_status(
     """Expire the booking if its hold is due (lazy expiry), then reload it."""
     if booking.status == BookingStatus.HELD and booking.expires_at <= now:
         expire_booking(session, ctx, booking, now)
-    session.refresh(booking)
+        session.refresh(booking)  # committed (or rolled back) by another writer: reload
     return booking
 
 
