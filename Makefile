@@ -134,6 +134,7 @@ calibrate: install train ## Choose the out-of-scope gate and fallback thresholds
 
 bench: install kb train ## Training times, retrieval latency/memory, turn speed over the REST channel; last line JSON
 	$(RASA_PY) -m scripts.bench_training
+	$(APP_PY) -m scripts.bench_booking
 	$(APP_PY) -m knowledge_base.bench
 
 lint: install ## ruff check and ruff format --check
