@@ -132,10 +132,12 @@ eval-dialogues: install kb ## Replay eval/dialogues/ over the REST channel; per-
 calibrate: install train ## Choose the out-of-scope gate and fallback thresholds on eval/dev (never on benchmarks)
 	$(RASA_PY) scripts/calibrate_nlu.py
 
-bench: install kb train ## Training times, retrieval latency/memory, turn speed over the REST channel; last line JSON
+bench: install kb train ## Training, booking API, retrieval, turn speed, production profile (2 Rasa vs 1); last line: all figures as JSON
 	$(RASA_PY) -m scripts.bench_training
 	$(APP_PY) -m scripts.bench_booking
 	$(APP_PY) -m knowledge_base.bench
+	$(APP_PY) -m scripts.bench_prod
+	@$(APP_PY) -m scripts.bench_summary
 
 lint: install ## ruff check and ruff format --check
 	$(APP_VENV)/bin/ruff check .
