@@ -453,6 +453,21 @@ class WeChatInput(InputChannel):
         async def redact_library_logs(*_: Any) -> None:
             install_on_handlers("", "sanic.root", "sanic.error", "sanic.access")
 
+        @webhook.listener("after_server_start")
+        async def warm_up(app: Any, *_: Any) -> None:
+            # The first parse loads the encoders (~9 s measured, blocking the event loop): pay it
+            # at start-up, not inside a tourist's 5-second window.
+            agent = getattr(app.ctx, "agent", None)
+            if agent is None or getattr(agent, "processor", None) is None:
+                return
+            started = time.monotonic()
+            try:
+                await agent.parse_message("你好")
+            except Exception as error:  # noqa: BLE001 - a failed warm-up only costs time later
+                logger.warning(event("wechat.warmup.failed", error=type(error).__name__))
+                return
+            logger.info(event("wechat.warmup", ms=f"{(time.monotonic() - started) * 1000:.0f}"))
+
         @webhook.listener("after_server_stop")
         async def close_clients(*_: Any) -> None:
             await self.tokens.close()
