@@ -69,5 +69,7 @@ def in_office_hours(moment: dt.datetime, settings: CaseSettings) -> bool:
 def office_hours_label(settings: CaseSettings) -> str:
     """``"mon-fri 09:00-18:00 Asia/Shanghai"`` style description for callers."""
     days = settings.office_weekdays
+    if not days:
+        return "no live chat hours"
     span = f"{days[0]}-{days[-1]}" if len(days) > 1 else days[0]
     return f"{span} {settings.office_hours} {settings.office_timezone}"

@@ -7,6 +7,7 @@ sent by default).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -103,3 +104,28 @@ def file_complaint(client: TestClient) -> Callable[..., dict[str, Any]]:
         return dict(response.json())
 
     return _file
+
+
+CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_from(html: str) -> str:
+    """The CSRF token of the first form of a console page."""
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1)
+
+
+def console_login(client: TestClient, username: str, password: str) -> str:
+    """Log ``client`` into the console (cookie kept by the client); returns the session CSRF token."""
+    page = client.get("/console/login", headers={"Authorization": ""})
+    response = client.post(
+        "/console/login",
+        data={"username": username, "password": password, "csrf_token": csrf_from(page.text)},
+        headers={"Authorization": ""},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303, response.text
+    queue = client.get("/console/", headers={"Authorization": ""})
+    assert queue.status_code == 200
+    return csrf_from(queue.text)
