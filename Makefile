@@ -149,5 +149,12 @@ types: install ## mypy on every package (bot/ without Rasa's types: ignore_missi
 format: install ## ruff format
 	$(APP_VENV)/bin/ruff format .
 
+.PHONY: browser-deps
+browser-deps: ## Install Debian's chromium + chromium-driver (browser tests) when /usr/bin/chromium is missing
+	@if [ -x /usr/bin/chromium ]; then echo "==> [browser-deps] /usr/bin/chromium present"; else \
+	  echo "==> [browser-deps] installing Debian chromium and chromium-driver (apt-get)"; \
+	  SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium chromium-driver; fi
+
 clean: ## Remove trained models, indexes and reports (keeps the environments)
 	rm -rf $(MODEL_DIR) build reports var

@@ -37,6 +37,13 @@ export ACTION_SERVER_URL=${ACTION_SERVER_URL:-http://127.0.0.1:$ACTIONS_PORT/web
 source scripts/local_secrets.sh
 SECRETS_FILE=${SECRETS_FILE:-var/secrets.env}
 load_local_secrets "$SECRETS_FILE"
+# First staff-console supervisor: created by the platform at start-up when both are set (from the
+# environment or $SECRETS_FILE); a placeholder or short password stops the run here.
+if [[ -n "${PLATFORM_STAFF_ADMIN_USER:-}" ]]; then
+  export PLATFORM_STAFF_ADMIN_USER PLATFORM_STAFF_ADMIN_PASSWORD="${PLATFORM_STAFF_ADMIN_PASSWORD:-}"
+  .venv/app/bin/python -m scripts.create_staff --check-admin-env || exit 1
+  echo "==> [run] staff console: supervisor $PLATFORM_STAFF_ADMIN_USER (created at start-up if missing)"
+fi
 
 cors_args=()
 IFS=', ' read -ra origins <<<"$RASA_CORS_ORIGINS"
