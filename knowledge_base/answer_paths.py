@@ -19,6 +19,7 @@ from typing import Any, Literal, get_args
 import yaml
 
 from common.languages import FALLBACK_LANGUAGE, SUPPORTED_LANGUAGES
+from knowledge_base.provenance import provenance_lines
 from knowledge_base.schema import Entry, Fact
 
 PathTopic = Literal[
@@ -87,7 +88,7 @@ def render_path_answer(
             lines.append(t["caveat"].format(text=caveat))
     if topic == "directions":
         lines.extend(_address_lines(entry, lang, t))
-    lines.append(source_line(entry, fact, lang))
+    lines.append(source_line(entry, fact, lang, today))
     return "\n".join(line for line in lines if line)
 
 
@@ -100,16 +101,10 @@ def not_confirmed(entry: Entry, topic: str, lang: str) -> str:
     return text
 
 
-def source_line(entry: Entry, fact: Fact[Any], lang: str) -> str:
-    """The fact's own source, else the entry's first source, with the last-verified date."""
-    t = labels(lang)
-    url, day = fact.source, fact.last_verified
-    if url is None and entry.sources:
-        url, day = entry.sources[0], entry.last_verified
-    date_text = day.isoformat() if day else t["date_unknown"]
-    if url is None:
-        return t["source_unknown"].format(date=date_text)
-    return t["source"].format(url=str(url), date=date_text)
+def source_line(entry: Entry, fact: Fact[Any], lang: str, today: dt.date | None = None) -> str:
+    """Where the fact comes from and as of when, with a warning when it is over two years old
+    (:func:`knowledge_base.provenance.provenance_lines`)."""
+    return "\n".join(provenance_lines(entry, fact, lang, today))
 
 
 def render_no_information(hotline: Entry | None, lang: str) -> str:

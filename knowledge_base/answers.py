@@ -4,15 +4,16 @@ Structured facts (prices, hours, phone, reservation) go through per-language tem
 ``knowledge_base/templates/<lang>.yml``; free text (descriptions, tips, addresses, caveats) is shown
 in the tourist's language, so a reply never mixes languages except for proper names and the Chinese
 address that non-Chinese readers get for their taxi driver. A fact's ``caveat`` is told with it in
-every language (its ``note`` is for editors only). Every answer ends with its source URL and
-last-verified date; an empty fact becomes "not confirmed, please verify with the venue" (plus the
-phone number when known). Korean particles and plural forms are chosen by :mod:`knowledge_base.grammar`.
+every language (its ``note`` is for editors only). Every answer ends with where the fact comes from and
+as of when (:mod:`knowledge_base.provenance`), with a warning when it is over two years old; an empty
+fact becomes "not confirmed, please verify with the venue" (plus the phone number when known), and
+so does a fact whose sources conflict. Seasonal hours and prices are given only for the day asked
+(:mod:`knowledge_base.seasonal`). Korean particles and plural forms are chosen by :mod:`knowledge_base.grammar`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -24,7 +25,16 @@ import yaml
 from common.languages import FALLBACK_LANGUAGE, SUPPORTED_LANGUAGES
 from knowledge_base.answer_paths import PATH_TOPICS, PathTopic, render_path_answer
 from knowledge_base.grammar import korean_particles, plural
+from knowledge_base.provenance import format_date, provenance_lines
 from knowledge_base.schema import Entry, Fact, LocalizedText, OpeningPeriod, Price, Ticket
+from knowledge_base.seasonal import (
+    MonthDay,
+    in_range,
+    month_day,
+    periods_on,
+    price_range,
+    season_ranges,
+)
 
 Topic = (
     Literal["ticket", "hours", "location", "contact", "reservation", "transport", "info"]
@@ -43,11 +53,6 @@ _FACT_OF_TOPIC = {
     "transport": "transport",
     "info": "details",
 }
-_ZH_RANGE = re.compile(r"(\d{1,2})月(\d{1,2})日?\s*[至到\-–~]\s*(?:次年)?(\d{1,2})月(\d{1,2})日?")
-_MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
-_EN_RANGE = re.compile(
-    r"(\d{1,2})\s*([A-Za-z]{3})[a-z]*\.?\s*[-–~to]+\s*(\d{1,2})\s*([A-Za-z]{3})", re.IGNORECASE
-)
 
 
 @cache
@@ -93,6 +98,10 @@ class _Ctx:
         name = months[month - 1] if months else str(month)
         return self.t["month_day"].format(month=month, day=day, month_name=name)
 
+    def date(self, day: dt.date) -> str:
+        """A full date in the reply language ("7 December 2026")."""
+        return format_date(day, "day", self.lang)
+
     def text(self, value: LocalizedText | None) -> str:
         return free_text(value, self.lang)
 
@@ -109,22 +118,38 @@ class _Ctx:
         )
 
 
-def render_answer(entry: Entry, topic: Topic, lang: str, *, today: dt.date | None = None) -> str:
-    """One answer about ``topic`` of ``entry`` in ``lang`` (unknown -> English), with its source."""
+def render_answer(
+    entry: Entry,
+    topic: Topic,
+    lang: str,
+    *,
+    today: dt.date | None = None,
+    on: dt.date | None = None,
+) -> str:
+    """One answer about ``topic`` of ``entry`` in ``lang`` (unknown -> English), with its source.
+
+    ``on`` is the day the tourist asks about (default ``today``): a seasonal value is given only
+    for that day. The source line says where the fact comes from and as of when, and warns when it
+    is more than two years old on ``today``; conflicting sources give no value.
+    """
     if lang not in SUPPORTED_LANGUAGES:
         lang = FALLBACK_LANGUAGE
     if topic in PATH_TOPICS or (entry.type == "topic" and topic != "info"):
         path_topic = cast(PathTopic, topic if topic in PATH_TOPICS else "practical")
         return render_path_answer(entry, path_topic, lang, today=today)
-    ctx = _Ctx(entry, lang, templates(lang), today or dt.date.today())
+    real_today = today or dt.date.today()
+    ctx = _Ctx(entry, lang, templates(lang), on or real_today)
     fact_name = _FACT_OF_TOPIC.get(topic, "details")
     fact: Fact[Any] = getattr(entry, fact_name)
-    body = _RENDERERS[topic](ctx, fact)
-    lines = [_not_confirmed(ctx, topic)] if body is None else body
+    if fact.conflict and fact.value is None and topic != "info":
+        lines = [_conflict(ctx, topic)]
+    else:
+        body = _RENDERERS[topic](ctx, fact)
+        lines = [_not_confirmed(ctx, topic)] if body is None else body
     caveat = ctx.text(fact.caveat)
     if caveat:
         lines.append(ctx.t["caveat"].format(text=caveat))
-    lines.append(_source_line(ctx, fact))
+    lines += provenance_lines(entry, fact, lang, real_today)
     text = "\n".join(line for line in lines if line)
     return korean_particles(text) if lang == "ko" else text
 
@@ -140,48 +165,31 @@ def render_upcoming_event(entry: Entry, projected: dt.date, lang: str) -> str:
 
 
 def _not_confirmed(ctx: _Ctx, topic: str) -> str:
-    parts = [ctx.t["not_confirmed"][topic].format(name=ctx.name), ctx.t["verify"]]
+    return _with_phone(ctx, [ctx.t["not_confirmed"][topic].format(name=ctx.name), ctx.t["verify"]])
+
+
+def _conflict(ctx: _Ctx, topic: str) -> str:
+    """Sources disagree: say so, give no value, ask to verify (phone only if it is not the issue)."""
+    parts = [
+        ctx.t["not_confirmed"][topic].format(name=ctx.name),
+        ctx.t["conflict"],
+        ctx.t["verify"],
+    ]
+    return _with_phone(ctx, parts) if topic != "contact" else ctx.t["sentence_sep"].join(parts)
+
+
+def _with_phone(ctx: _Ctx, parts: list[str]) -> str:
     phone = ctx.entry.phone.value
     if phone:
-        parts.append(ctx.t["phone_hint"].format(phone=phone))
-    return ctx.t["sentence_sep"].join(parts)
-
-
-def _source_line(ctx: _Ctx, fact: Fact[Any]) -> str:
-    """The fact's own source, else the entry's, else any sourced fact of the entry."""
-    url, date = fact.source, fact.last_verified
-    if url is None:
-        url, date = _entry_source(ctx.entry)
-    date_text = date.isoformat() if date else ctx.t["date_unknown"]
-    if url is None:
-        return ctx.t["source_unknown"].format(date=date_text)
-    return ctx.t["source"].format(url=str(url), date=date_text)
-
-
-def _entry_source(entry: Entry) -> tuple[Any, dt.date | None]:
-    if entry.sources:
-        return entry.sources[0], entry.last_verified
-    for name in (
-        "details",
-        "ticket",
-        "opening_hours",
-        "address",
-        "phone",
-        "reservation",
-        "transport",
-        "coordinates",
-        "event_dates",
-    ):
-        fact = getattr(entry, name)
-        if fact.source is not None:
-            return fact.source, fact.last_verified or entry.last_verified
-    return None, entry.last_verified
+        parts = [*parts, ctx.t["phone_hint"].format(phone=phone)]
+    return str(ctx.t["sentence_sep"].join(parts))
 
 
 # ---------- topics ----------
 
 
 def _ticket(ctx: _Ctx, fact: Fact[Ticket]) -> list[str] | None:
+    """Prices that hold on the day asked: all-year ones and the seasonal ones whose dates cover it."""
     ticket = fact.value
     if ticket is None:
         return None
@@ -190,18 +198,28 @@ def _ticket(ctx: _Ctx, fact: Fact[Ticket]) -> list[str] | None:
         lines = [t["free"].format(name=ctx.name)]
     else:
         ranges = season_ranges(ctx.entry)
-        current = season_on(ctx.today, ranges)
-        seasonal = any(p.season != "all_year" for p in ticket.prices)
-        lines = [t["ticket_header"].format(name=ctx.name)]
-        for price in ticket.prices:
-            label = _price_label(ctx, price, ranges)
-            line = t["price_line"].format(label=label, price=ctx.price(price.amount))
-            if seasonal and current is not None and price.season in (current, "all_year"):
-                line += t["today_price"].format(date=ctx.today.isoformat())
-            lines.append(line)
+        seasonal = [p for p in ticket.prices if p.season != "all_year"]
+        shown = [
+            p
+            for p in ticket.prices
+            if p.season == "all_year" or _covers_price(p, ranges, ctx.today)
+        ]
+        if fact.live is not None:
+            header = t["live_header"].format(name=ctx.name, date=ctx.date(ctx.today))
+        elif seasonal:
+            header = t["ticket_on"].format(name=ctx.name, date=ctx.date(ctx.today))
+        else:
+            header = t["ticket_header"].format(name=ctx.name)
+        lines = [header] if shown else []
+        for price in shown:
+            label = _price_label(ctx, price)
+            lines.append(t["price_line"].format(label=label, price=ctx.price(price.amount)))
             cond = ctx.text(price.conditions)
             if cond:
                 lines.append(f"  {cond}")
+        if seasonal and not any(p in shown for p in seasonal):
+            missing = t["out_of_season_prices"].format(name=ctx.name, date=ctx.date(ctx.today))
+            lines.append(t["sentence_sep"].join([missing, t["verify"]]))
     if ticket.includes:
         lines.append(t["includes"].format(text=ctx.text(ticket.includes)))
     if ticket.concessions:
@@ -209,83 +227,41 @@ def _ticket(ctx: _Ctx, fact: Fact[Ticket]) -> list[str] | None:
     return lines
 
 
-def _price_label(
-    ctx: _Ctx, price: Price, ranges: dict[str, tuple[tuple[int, int], tuple[int, int]]]
-) -> str:
-    """The entry's own label in the reply language, else category and season (with dates)."""
-    t = ctx.t
+def _covers_price(price: Price, ranges: dict[str, tuple[MonthDay, MonthDay]], day: dt.date) -> bool:
+    found = price_range(price, ranges)
+    return found is not None and in_range(day, *found)
+
+
+def _price_label(ctx: _Ctx, price: Price) -> str:
+    """The entry's own label in the reply language, else the category."""
     if price.label is not None and price.label.get(ctx.lang):
         return price.label.get(ctx.lang)
     if price.category == "other" and price.label is not None:
         return ctx.text(price.label)
-    base = t["categories"][price.category]
-    if price.season == "all_year":
-        return base
-    label = f"{base}, {t['seasons_inline'][price.season]}"
-    if price.season in ranges:
-        (m1, d1), (m2, d2) = ranges[price.season]
-        label += t["date_range"].format(start=ctx.month_day(m1, d1), end=ctx.month_day(m2, d2))
-    return label
-
-
-def season_ranges(entry: Entry) -> dict[str, tuple[tuple[int, int], tuple[int, int]]]:
-    """Peak/off-peak date ranges from the opening periods, else from the price labels."""
-    out: dict[str, tuple[tuple[int, int], tuple[int, int]]] = {}
-    for period in entry.opening_hours.value or []:
-        if period.season in ("peak", "off_peak") and period.from_date and period.to_date:
-            out[period.season] = (_md(period.from_date), _md(period.to_date))
-    ticket = entry.ticket.value
-    for price in ticket.prices if ticket else []:
-        if price.season == "all_year" or price.season in out or price.label is None:
-            continue
-        found = _ZH_RANGE.search(price.label.zh or "")
-        if found:
-            m1, d1, m2, d2 = (int(x) for x in found.groups())
-            out[price.season] = ((m1, d1), (m2, d2))
-            continue
-        found = _EN_RANGE.search(price.label.en or "")
-        if found and found.group(2).lower() in _MONTHS and found.group(4).lower() in _MONTHS:
-            out[price.season] = (
-                (_MONTHS.index(found.group(2).lower()) + 1, int(found.group(1))),
-                (_MONTHS.index(found.group(4).lower()) + 1, int(found.group(3))),
-            )
-    return out
-
-
-def _md(text: str) -> tuple[int, int]:
-    month, day = text.split("-")
-    return int(month), int(day)
-
-
-def _in_range(day: dt.date, start: tuple[int, int], end: tuple[int, int]) -> bool:
-    key = (day.month, day.day)
-    return start <= key <= end if start <= end else key >= start or key <= end
-
-
-def season_on(
-    day: dt.date, ranges: dict[str, tuple[tuple[int, int], tuple[int, int]]]
-) -> str | None:
-    """'peak' / 'off_peak' for ``day`` when the ranges say so, else None."""
-    for season, (start, end) in ranges.items():
-        if _in_range(day, start, end):
-            return season
-    if set(ranges) == {"peak"}:
-        return "off_peak"
-    if set(ranges) == {"off_peak"}:
-        return "peak"
-    return None
+    return str(ctx.t["categories"][price.category])
 
 
 def _hours(ctx: _Ctx, fact: Fact[list[OpeningPeriod]]) -> list[str] | None:
+    """The opening period(s) that hold on the day asked; never a season's hours out of season."""
     periods = fact.value
     if not periods:
         return None
     t = ctx.t
-    lines = [t["hours_header"].format(name=ctx.name)]
-    for period in periods:
+    seasonal = any(p.from_date and p.to_date for p in periods) or any(
+        p.season != "all_year" for p in periods
+    )
+    shown = periods_on(periods, ctx.today)
+    if not shown:
+        missing = t["out_of_season_hours"].format(name=ctx.name, date=ctx.date(ctx.today))
+        return [_with_phone(ctx, [missing, t["verify"]])]
+    if seasonal:
+        lines = [t["hours_on"].format(name=ctx.name, date=ctx.date(ctx.today))]
+    else:
+        lines = [t["hours_header"].format(name=ctx.name)]
+    for period in shown:
         dates = ""
         if period.from_date and period.to_date:
-            start, end = _md(period.from_date), _md(period.to_date)
+            start, end = month_day(period.from_date), month_day(period.to_date)
             dates = t["date_range"].format(start=ctx.month_day(*start), end=ctx.month_day(*end))
         line = t["hours_line"].format(
             season=t["seasons"][period.season],
@@ -299,13 +275,6 @@ def _hours(ctx: _Ctx, fact: Fact[list[OpeningPeriod]]) -> list[str] | None:
             days = ctx.join([t["weekdays"][d] for d in period.closed_weekdays])
             closed = plural(t["closed_on"], ctx.lang, len(period.closed_weekdays))
             line += closed.format(days=days)
-        if (
-            period.from_date
-            and period.to_date
-            and _in_range(ctx.today, _md(period.from_date), _md(period.to_date))
-            and len(periods) > 1
-        ):
-            line += t["today_hours"].format(date=ctx.today.isoformat())
         lines.append(line)
     return lines
 

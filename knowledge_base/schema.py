@@ -130,6 +130,17 @@ class CrossCheck(_Strict):
     agrees: bool = True
 
 
+class LiveData(_Strict):
+    """Fresher data a venue's partner system pushed; set by the platform, never in entry files.
+
+    When present it replaced the curated value, and answers name the partner system and its time.
+    """
+
+    system: Literal["partner"] = "partner"
+    observed_at: dt.datetime
+    stale: bool = False
+
+
 class Fact(_Strict, Generic[T]):
     """A sourced value. ``value`` is None when no public source could confirm it."""
 
@@ -152,6 +163,8 @@ class Fact(_Strict, Generic[T]):
     """Internal editor's note (English); never shown to tourists."""
     caveat: LocalizedText | None = None
     """Warning told to the tourist with this fact (e.g. "this price is from 2021"), in every language."""
+    live: LiveData | None = None
+    """Set by the platform when a partner's fresher data replaced ``value`` (never in YAML)."""
 
     @property
     def checked(self) -> dt.date | None:
@@ -169,6 +182,8 @@ class Fact(_Strict, Generic[T]):
 
     @model_validator(mode="after")
     def _sourced(self) -> Fact[T]:
+        if self.live is not None:
+            return self
         if self.value is not None and (self.source is None or self.last_verified is None):
             raise ValueError("a fact with a value needs both 'source' and 'last_verified'")
         return self
@@ -215,7 +230,15 @@ class Price(_Strict):
     """One ticket price in CNY. ``amount`` 0 means free."""
 
     category: Literal[
-        "adult", "child", "senior", "student", "disabled", "military", "teacher", "other"
+        "adult",
+        "child",
+        "senior",
+        "student",
+        "disabled",
+        "military",
+        "teacher",
+        "concession",
+        "other",
     ] = "adult"
     season: Literal["all_year", "peak", "off_peak"] = "all_year"
     from_date: str | None = Field(default=None, pattern=r"^\d{2}-\d{2}$")

@@ -122,6 +122,8 @@ def _fact_rule_problems(file: str, entry: Entry, today: dt.date, allow: _Allow) 
     for name in FACT_FIELDS:
         fact: Fact[object] = getattr(entry, name)
         where = f"{file}: fact '{name}'"
+        if fact.live is not None:
+            problems.append(f"{where}: 'live' is set by the platform, never in an entry file")
         if fact.source is not None:
             problems += _url_problem(file, entry, name, fact.source, allow)
         if fact.published:

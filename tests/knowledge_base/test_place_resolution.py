@@ -24,6 +24,27 @@ def resolver() -> PlaceResolver:
     return PlaceResolver(load_entries())
 
 
+_GENERIC = {
+    *"calle rue straße strasse road street square plaza platz place park parc parque".split(),
+    *"puente pont brücke bridge palace palacio palais palast temple tempel templo".split(),
+    *"tower torre turm улица площадь парк мост дворец храм".split(),
+}
+
+
+def _names_the_mention(entry_id: str | None, mention: str) -> bool:
+    """True when the knowledge base has since gained the place: ``entry_id``'s names contain the
+    mention or one of its distinctive words ("Chunxi" of "calle Chunxi"; not "calle", "palace")."""
+    if entry_id is None:
+        return False
+    names = [name.casefold() for name in load_entries()[entry_id].all_names()]
+    words = [
+        w.casefold()
+        for w in mention.replace("-", " ").split()
+        if len(w) >= 2 and w.casefold() not in _GENERIC
+    ]
+    return any(w in name for w in words for name in names)
+
+
 class RecordingSearch:
     """Stands in for the hybrid retriever (injected): records queries, answers a fixed hit."""
 
@@ -495,6 +516,8 @@ def test_a_place_the_knowledge_base_lacks_is_unknown_never_the_previous_place(
     search = RecordingSearch()
     decision = resolver.decide(text, previous=LESHAN, search=search)
 
+    if decision.kind == "named" and _names_the_mention(decision.entry_id, mention):
+        return  # content editors have added the place since: it is named now, by its own entry
     assert decision.kind == "unknown"
     assert decision.entry_id is None and decision.hits == ()
     assert decision.mention is not None
@@ -634,9 +657,11 @@ def test_plain_text_removes_tone_marks_and_digits_but_keeps_other_scripts() -> N
 def test_an_nlu_entity_inside_an_unknown_place_name_does_not_name_it(
     resolver: PlaceResolver,
 ) -> None:
-    """The NLU gazetteer tags 黄龙 in 黄龙溪古镇; the town is still unknown."""
+    """The NLU gazetteer tags 黄龙 in 黄龙溪古镇; the town is unknown (or its own entry), never 黄龙."""
     decision = resolver.decide(
         "黄龙溪古镇远吗", entities=[("attraction", "huanglong")], previous=LESHAN
     )
 
-    assert (decision.kind, decision.mention) == ("unknown", "黄龙溪古镇")
+    assert decision.entry_id != "huanglong"
+    if not (decision.kind == "named" and _names_the_mention(decision.entry_id, "黄龙溪古镇")):
+        assert (decision.kind, decision.mention) == ("unknown", "黄龙溪古镇")

@@ -145,8 +145,8 @@ def test_resolve_a_newly_named_place_beats_the_previous_one(
 @pytest.mark.parametrize(
     ("text", "place"),
     [
-        ("春熙路怎么走", "春熙路"),
-        ("太古里几点开门", "太古里"),
+        ("南京路怎么走", "南京路"),  # places outside Sichuan: never added to this knowledge base
+        ("故宫几点开门", "故宫"),
         ("How much is a ticket to the Great Wall?", "Great Wall"),
     ],
 )
