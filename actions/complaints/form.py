@@ -125,6 +125,13 @@ class ValidateComplaintForm(FormValidationAction):
         """Name of the action in the domain."""
         return "validate_complaint_form"
 
+    def domain_slots(self, domain: DomainDict) -> list[str]:
+        """The form's slots, known here: Rasa sends this action no domain (selective domain).
+
+        Never equal to :meth:`required_slots`, so this action always names the next question.
+        """
+        return [*FORM_SLOTS, "complaint_cancelled"]
+
     async def required_slots(
         self,
         domain_slots: list[str],

@@ -65,6 +65,10 @@ class ValidateComplaintStatusForm(FormValidationAction):
         """Name of the action in the domain."""
         return "validate_complaint_status_form"
 
+    def domain_slots(self, domain: DomainDict) -> list[str]:
+        """The form's slots (Rasa sends this action no domain); never equal to the required ones."""
+        return list(STATUS_SLOTS)
+
     async def required_slots(
         self,
         domain_slots: list[str],
