@@ -76,6 +76,12 @@ def test_main_module_app_is_importable(monkeypatch: pytest.MonkeyPatch, tmp_path
         "/api/kb/resolve",
         "/api/kb/upcoming-events",
         "/api/kb/unanswered",
+        # guide devices and nearby places (issue 11)
+        "/api/devices",
+        "/api/devices/{device_id}",
+        "/api/devices/verify",
+        "/api/devices/faq",
+        "/api/places/nearby",
         # bookings, payments and partner data (issue 9)
         "/api/bookings",
         "/api/bookings/{reference}",

@@ -134,3 +134,15 @@ async def test_over_long_and_unsupported_messages_get_a_notice(stack: Stack) -> 
     video = sender._xml(OPENID, "video", {"MediaId": "m", "MsgId": int(time.time())})
     assert await say(stack, video) == notice("unsupported", "zh")
     assert stack.assistant.received == []
+
+
+async def test_messages_outside_a_turn_are_pushed_by_customer_service(stack: Stack) -> None:
+    # e.g. a staff reply Rasa sends with output_channel=wechat after the tourist wrote
+    await say(stack, stack.sender().text(OPENID, "转人工"))
+    push = stack.channel.get_output_channel()
+    await push.send_text_message(OPENID, "**Staff**: we have refunded 80 yuan")
+    messages = await stack.api.wait_for(OPENID, 1)
+    assert [m.content for m in messages] == ["Staff: we have refunded 80 yuan"]
+    # a tourist who never wrote has no window: nothing is sent
+    await push.send_text_message("oNeverWrote000000000000000001", "hello")
+    assert stack.api.to("oNeverWrote000000000000000001") == []
