@@ -398,6 +398,33 @@ _NONE_AMOUNT = _SKIP_WORDS | frozenset(
     {"no money", "nothing", "free", "没有钱", "没花钱", "无金额", "お金はない", "금액 없음"}
 )
 
+_DAYS_AGO: dict[str, int] = {
+    "today": 0,
+    "yesterday": 1,
+    "day before yesterday": 2,
+    "今天": 0,
+    "昨天": 1,
+    "前天": 2,
+    "今日": 0,
+    "昨日": 1,
+    "一昨日": 2,
+    "오늘": 0,
+    "어제": 1,
+    "그저께": 2,
+    "aujourd'hui": 0,
+    "hier": 1,
+    "avant-hier": 2,
+    "heute": 0,
+    "gestern": 1,
+    "vorgestern": 2,
+    "hoy": 0,
+    "ayer": 1,
+    "anteayer": 2,
+    "сегодня": 0,
+    "вчера": 1,
+    "позавчера": 2,
+}
+"""Words for "today" / "yesterday" the date extractor may not know, in the eight languages."""
 _REFERENCE = re.compile(r"(?<![A-Za-z0-9])TS[ \-_]?(20\d{6})[ \-_]?(\d{4})(?!\d)", re.IGNORECASE)
 _URL = re.compile(r"https?://[^\s<>\"']+", re.IGNORECASE)
 _ISO_DATE = re.compile(r"(20\d{2})[\-/.年](\d{1,2})[\-/.月](\d{1,2})")
@@ -516,6 +543,9 @@ def occurred_on(text: str, entity_dates: Iterable[str], today: dt.date) -> dt.da
             candidates.append(dt.date.fromisoformat(str(value)[:10]))
         except ValueError:
             continue
+    days_ago = _DAYS_AGO.get(normalise(text))
+    if days_ago is not None:
+        candidates.append(today - dt.timedelta(days=days_ago))
     match = _ISO_DATE.search(unicodedata.normalize("NFKC", text))
     if match:
         try:

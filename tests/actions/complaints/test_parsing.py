@@ -73,6 +73,11 @@ def test_dates_come_from_the_entity_or_an_iso_or_cjk_date() -> None:
     assert parsing.occurred_on("2026年11月30日", [], TODAY) == dt.date(2026, 11, 30)
 
 
+@pytest.mark.parametrize("text", ["hier", "Hier.", "gestern", "вчера", "昨日"])
+def test_yesterday_without_an_entity(text: str) -> None:
+    assert parsing.occurred_on(text, [], TODAY) == dt.date(2026, 12, 6)
+
+
 def test_a_day_month_the_entity_put_next_year_means_this_year() -> None:
     # the date extractor resolves "12月5日" to the next 5 December
     assert parsing.occurred_on("12月5日", ["2027-12-05"], TODAY) == dt.date(2026, 12, 5)
