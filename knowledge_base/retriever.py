@@ -8,8 +8,10 @@ otherwise :meth:`Retriever.search` returns ``[]``.
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Mapping, Sequence
+import time
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -19,6 +21,7 @@ import numpy as np
 from knowledge_base.encoder import Encoder, get_encoder
 from knowledge_base.gazetteer import RetrieverGazetteer
 from knowledge_base.index import FaissIndex, IndexNotBuiltError, load_index, read_manifest
+from knowledge_base.index import resolve as resolve_index_dir
 from knowledge_base.lexical import LexicalIndex
 from knowledge_base.schema import Entry
 from knowledge_base.settings import get_kb_settings
@@ -34,6 +37,8 @@ __all__ = [
 ]
 
 Mode = Literal["hybrid", "lexical", "dense"]
+logger = logging.getLogger(__name__)
+
 RRF_K = 10  # measured on eval/kb_questions.jsonl: k=10 beats 60 by ~1 point top-1
 DENSE_CANDIDATES = 64
 WEIGHTS = {"gazetteer": 2.0, "dense": 2.0, "lexical": 1.0}
@@ -259,15 +264,104 @@ def open_retriever(
     return Retriever(load_entries(entries_dir), encoder, index, mode=mode)
 
 
+RELOAD_CHECK_SECONDS = 2.0
+"""How often a served index checks whether its ``current`` pointer has moved (one ``readlink``)."""
+ENTRIES_DIR: Path = DEFAULT_ENTRIES_DIR
+"""The entry files the served index must match (tests point it elsewhere)."""
+WARMERS: list[Callable[[Retriever], object]] = []
+"""Run on a freshly loaded retriever before it is swapped in (e.g. the platform's name indexes)."""
+WARM_QUERY = "九寨沟门票多少钱"
+
+
+class LiveIndex:
+    """The retriever of an index directory, reloaded when its ``current`` pointer moves.
+
+    ``make kb`` builds a new version directory and then atomically switches the pointer, so a
+    half-built index is never pointed at. Every :attr:`check_seconds` a call to :meth:`get` compares
+    the pointer's target with the version being served; a new target is loaded *and warmed* in a
+    background thread while the old retriever keeps answering, and swapped in only once fully
+    loaded. A version that fails to load (missing files, entries changed since it was built) is
+    logged and the old one kept; it is tried again at the next check.
+    """
+
+    def __init__(
+        self,
+        directory: Path,
+        encoder_name: str,
+        entries_dir: Path | None = None,
+        check_seconds: float | None = None,
+    ) -> None:
+        self.directory = Path(directory)
+        self.encoder_name = encoder_name
+        self.entries_dir = entries_dir if entries_dir is not None else ENTRIES_DIR
+        self.check_seconds = RELOAD_CHECK_SECONDS if check_seconds is None else check_seconds
+        self.version = resolve_pointer(self.directory)
+        self.retriever = open_retriever(self.version, get_encoder(encoder_name), self.entries_dir)
+        self.reloads = 0
+        self._checked = time.monotonic()
+        self._loading: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> Retriever:
+        """The fully loaded retriever to answer with (starting a background reload when due)."""
+        now = time.monotonic()
+        if now - self._checked >= self.check_seconds:
+            self._checked = now
+            self.check()
+        return self.retriever
+
+    def check(self) -> threading.Thread | None:
+        """Start loading the pointer's new target, if it moved; the loading thread, else None."""
+        try:
+            target = resolve_pointer(self.directory)
+        except OSError:
+            return None
+        with self._lock:
+            if target == self.version or (self._loading is not None and self._loading.is_alive()):
+                return None
+            thread = threading.Thread(
+                target=self._load, args=(target,), name="kb-reload", daemon=True
+            )
+            self._loading = thread
+        thread.start()
+        return thread
+
+    def _load(self, target: Path) -> None:
+        started = time.perf_counter()
+        try:
+            fresh = open_retriever(target, get_encoder(self.encoder_name), self.entries_dir)
+            fresh.search(WARM_QUERY, k=1)
+            for warm in WARMERS:
+                warm(fresh)
+        except Exception as exc:  # noqa: BLE001 - the old index keeps serving
+            logger.warning("knowledge-base reload of %s failed: %s", target.name, exc)
+            return
+        with self._lock:
+            self.retriever, self.version = fresh, target
+            self.reloads += 1
+        logger.info(
+            "knowledge base %s live (%d entries) after %.1fs",
+            target.name,
+            len(fresh.entries),
+            time.perf_counter() - started,
+        )
+
+
+def resolve_pointer(directory: Path) -> Path:
+    """The concrete version directory a ``current`` pointer names (the directory itself otherwise)."""
+    return resolve_index_dir(Path(directory))
+
+
 _LOCK = threading.Lock()
-_CACHE: dict[tuple[Path, str], Retriever] = {}
+_CACHE: dict[tuple[Path, str], LiveIndex] = {}
 
 
 def get_retriever(index_dir: Path | None = None, encoder: str | None = None) -> Retriever:
     """Process-wide retriever over ``index_dir`` (default: the ``KB_INDEX_DIR`` setting), one per directory.
 
     ``encoder`` is a short encoder name (default ``KB_ENCODER``). Raises IndexNotBuiltError
-    ("run `make kb`") when the directory holds no usable index.
+    ("run `make kb`") when the directory holds no usable index. When ``index_dir`` is a
+    ``current`` pointer, a new ``make kb`` build goes live without a restart (:class:`LiveIndex`).
     """
     settings = get_kb_settings()
     key = (
@@ -276,5 +370,6 @@ def get_retriever(index_dir: Path | None = None, encoder: str | None = None) -> 
     )
     with _LOCK:
         if key not in _CACHE:
-            _CACHE[key] = open_retriever(key[0], get_encoder(key[1]))
-        return _CACHE[key]
+            _CACHE[key] = LiveIndex(key[0], key[1])
+        live = _CACHE[key]
+    return live.get()

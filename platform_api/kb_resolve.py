@@ -43,14 +43,23 @@ _LOCK = threading.Lock()
 _RESOLVERS: dict[int, tuple[Mapping[str, Entry], PlaceResolver]] = {}
 
 
+_KEEP_RESOLVERS = 2
+"""The served knowledge base's resolver and the one of a new index being swapped in."""
+
+
 def place_resolver(entries: Mapping[str, Entry]) -> PlaceResolver:
-    """One :class:`PlaceResolver` per loaded set of entries (built on first use, then reused)."""
+    """One :class:`PlaceResolver` per loaded set of entries (built on first use, then reused).
+
+    The resolvers of the last two sets are kept, so a hot reload (which builds the new one in
+    the background before swapping) never makes requests on the old set rebuild theirs.
+    """
     with _LOCK:
-        cached = _RESOLVERS.get(id(entries))
+        cached = _RESOLVERS.pop(id(entries), None)
         if cached is None or cached[0] is not entries:
             cached = (entries, PlaceResolver(entries))
-            _RESOLVERS.clear()  # one knowledge base per process; drop a replaced one
-            _RESOLVERS[id(entries)] = cached
+        _RESOLVERS[id(entries)] = cached  # most recently used last
+        while len(_RESOLVERS) > _KEEP_RESOLVERS:
+            del _RESOLVERS[next(iter(_RESOLVERS))]
         return cached[1]
 
 

@@ -2,7 +2,9 @@
 
 It runs in a daemon thread started by the app's lifespan, so the event loop keeps serving
 (liveness, escalations) while the model loads; ``GET /api/health/ready`` answers 503 until it is
-done. A failed warm-up (e.g. index not built yet) is retried when readiness is asked again.
+done. A failed warm-up (e.g. index not built yet) is retried when readiness is asked again. A new
+index built by ``make kb`` while the platform runs is loaded and warmed (name indexes included) in
+the background before it is swapped in (:class:`knowledge_base.retriever.LiveIndex`).
 """
 
 from __future__ import annotations
@@ -66,8 +68,26 @@ class KbWarmup:
         logger.info("knowledge base warm in %.1fs", time.perf_counter() - started)
 
 
+def _warm_names(retriever: object) -> None:
+    """Build the place-name indexes of a freshly loaded knowledge base before it is swapped in."""
+    entries = getattr(retriever, "entries", None)
+    if entries is not None:
+        place_resolver(entries)
+
+
+def register_reload_warmer() -> None:
+    """Have every hot-reloaded index (``make kb`` while running) warm the name indexes first."""
+    try:
+        from knowledge_base import retriever as kb_retriever
+    except ImportError:  # the knowledge base is optional for the platform's other routes
+        return
+    if _warm_names not in kb_retriever.WARMERS:
+        kb_retriever.WARMERS.append(_warm_names)
+
+
 def start_kb_warmup(app: FastAPI) -> KbWarmup:
     """Attach a :class:`KbWarmup` of the app's retriever to ``app.state`` and start it."""
+    register_reload_warmer()
     warmup = KbWarmup(app_retriever(app))
     app.state.kb_warmup = warmup
     warmup.start()
