@@ -25,6 +25,14 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.guard import GuardSettings, Verdict, check_text
+from channels.handoff_relay import (
+    AiohttpHandoffPlatform,
+    DomainTexts,
+    HandoffRelay,
+    Relayed,
+    RelayError,
+    RelaySettings,
+)
 from channels.notices import guess_language
 from channels.notices import notice as guard_notice
 from channels.wechat.api import AccessTokens, CustomerService, ReplyWindow
@@ -60,6 +68,7 @@ CHOICES_TTL_S = 24 * 3600.0
 VENUE_TTL_S = 12 * 3600.0
 LOCATION_TTL_S = 3600.0
 NEARBY_RADIUS_KM = 50
+WINDOW_S = 48 * 3600.0
 Handler = Callable[[UserMessage], Awaitable[Any]]
 
 
@@ -104,6 +113,14 @@ class WeChatInput(InputChannel):
         )
         self.guard = GuardSettings(max_message_chars=settings.max_message_chars)
         self._background: set[asyncio.Task[Any]] = set()
+        self._relay: HandoffRelay | None = None
+        self._relay_platform = (
+            AiohttpHandoffPlatform(RelaySettings(settings.platform_url, settings.platform_token))
+            if settings.platform_url and settings.platform_token
+            else None
+        )
+        self._recent: dict[str, float] = {}
+        """OpenIDs this process served whose reply window may be open (outbox push)."""
 
     def get_output_channel(self) -> OutputChannel:
         """Messages Rasa sends outside a turn go through the customer-service API."""
@@ -187,10 +204,87 @@ class WeChatInput(InputChannel):
     def _reply(self, inbound: Inbound, text: str) -> str:
         return text_reply(inbound.from_user, inbound.to_user, text)
 
+    # ----------------------------------------------------------------- hand-off relay
+
+    def relay(self, app: Any) -> HandoffRelay | None:
+        """The hand-off relay (built on first use with the app's agent), or None without a
+        platform token: staff who hold a conversation get the tourist's messages, and staff
+        replies or case updates reach the tourist (see ``channels/handoff_relay.py``)."""
+        if self._relay_platform is None:
+            return None
+        if self._relay is None:
+
+            async def is_hand_back(text: str) -> bool:
+                parsed = await app.ctx.agent.parse_message(text)
+                intent = parsed.get("intent") or {}
+                return bool(
+                    intent.get("name") == "hand_back" and (intent.get("confidence") or 0) >= 0.5
+                )
+
+            self._relay = HandoffRelay(
+                self._relay_platform,
+                DomainTexts(lambda: getattr(app.ctx.agent, "domain", None)),
+                is_hand_back=is_hand_back,
+            )
+        return self._relay
+
+    async def _relayed(self, request: Request, openid: str, text: str) -> Relayed:
+        relay = self.relay(request.app)
+        if relay is None:
+            return Relayed(handled=False, replies=[])
+        try:
+            language = await get_slot(request.app, openid, "language")
+            return await relay.intercept(openid, text, language=language)
+        except Exception as error:  # noqa: BLE001 - the assistant answers whatever the relay does
+            logger.error(
+                event(
+                    "wechat.relay.failed",
+                    conversation=pseudonym(openid),
+                    error=type(error).__name__,
+                )
+            )
+            return Relayed(handled=False, replies=[])
+
+    async def push_outbox(self, app: Any) -> int:
+        """Send the pending outbox messages (staff replies, case updates) of the tourists this
+        process served whose reply window is still open; the number of messages sent."""
+        relay = self.relay(app)
+        if relay is None:
+            return 0
+        sent = 0
+        now = time.monotonic()
+        for openid in list(self._recent):
+            if self._recent[openid] < now or await self.window.remaining(openid) == 0:
+                self._recent.pop(openid, None)
+                continue
+            try:
+                claimed = await relay.platform.claim_outbox(openid)
+            except RelayError:
+                continue
+            if not claimed:
+                continue
+            language = await get_slot(app, openid, "language")
+            texts = [relay.render(item, language) for item in claimed]
+            sent += await self.service.send_all(openid, [t for t in texts if t])
+        return sent
+
+    async def _push_loop(self, app: Any) -> None:
+        while True:
+            await asyncio.sleep(self.settings.outbox_poll_s)
+            try:
+                await self.push_outbox(app)
+            except Exception as error:  # noqa: BLE001 - the loop must survive a bad round
+                logger.error(event("wechat.outbox.failed", error=type(error).__name__))
+
     # ----------------------------------------------------------------- turns
 
     async def _run_turn(
-        self, request: Request, handler: Handler, message: UserMessage, output: WeChatCollector
+        self,
+        request: Request,
+        handler: Handler,
+        message: UserMessage,
+        output: WeChatCollector,
+        notices: list[str],
     ) -> list[str]:
         sender = str(message.sender_id)
         try:
@@ -202,6 +296,7 @@ class WeChatInput(InputChannel):
                 )
             )
         texts, choices = output.render(await self._language(request, sender))
+        texts += notices
         if choices:
             await self.store.set(f"choices:{sender}", json.dumps(choices), CHOICES_TTL_S)
         else:
@@ -226,7 +321,11 @@ class WeChatInput(InputChannel):
         deadline: float,
         **metadata: Any,
     ) -> str:
-        """Run the assistant on ``text``; the passive reply body or ``success``."""
+        """Run the assistant on ``text`` (or give it to staff who hold the conversation); the
+        passive reply body or ``success``."""
+        relayed = await self._relayed(request, inbound.from_user, text)
+        if relayed.handled:
+            return self._answer_now(inbound, relayed.replies)
         output = WeChatCollector()
         message = UserMessage(
             text,
@@ -236,12 +335,17 @@ class WeChatInput(InputChannel):
             message_id=inbound.msg_id or None,
             metadata=await self._metadata(inbound, **metadata),
         )
-        turn = asyncio.ensure_future(self._run_turn(request, handler, message, output))
+        turn = asyncio.ensure_future(
+            self._run_turn(request, handler, message, output, relayed.replies)
+        )
         done, _ = await asyncio.wait({turn}, timeout=max(0.0, deadline - time.monotonic()))
         if turn not in done:
             self._spawn(self._deliver_later(turn, inbound.from_user))
             return SUCCESS
-        texts = turn.result()
+        return self._answer_now(inbound, turn.result())
+
+    def _answer_now(self, inbound: Inbound, texts: list[str]) -> str:
+        """The first text as the passive reply, the others by customer service."""
         if not texts:
             return SUCCESS
         if len(texts) > 1:
@@ -366,6 +470,7 @@ class WeChatInput(InputChannel):
         if kind == "event":
             return await self._event(request, handler, inbound, deadline)
         await self.window.open(inbound.from_user, "message")
+        self._recent[inbound.from_user] = time.monotonic() + WINDOW_S
         if kind == "text":
             return await self._text(request, handler, inbound, inbound.content, deadline)
         if kind == "voice":
@@ -468,10 +573,19 @@ class WeChatInput(InputChannel):
                 return
             logger.info(event("wechat.warmup", ms=f"{(time.monotonic() - started) * 1000:.0f}"))
 
+        @webhook.listener("after_server_start")
+        async def start_outbox_push(app: Any, *_: Any) -> None:
+            if self._relay_platform is not None and self.settings.outbox_poll_s > 0:
+                self._spawn(self._push_loop(app))
+
         @webhook.listener("after_server_stop")
         async def close_clients(*_: Any) -> None:
+            for task in list(self._background):
+                task.cancel()
             await self.tokens.close()
             await self.platform.close()
+            if self._relay_platform is not None:
+                await self._relay_platform.aclose()
 
         @webhook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:

@@ -17,6 +17,10 @@ def _text(values: Mapping[str, Any], key: str, default: str = "") -> str:
     return default if value is None else str(value).strip()
 
 
+def _seconds(value: Any, default: float) -> float:
+    return default if value is None or value == "" else float(value)
+
+
 def _mapping(values: Mapping[str, Any], key: str) -> dict[str, str]:
     raw = values.get(key) or {}
     if not isinstance(raw, Mapping):
@@ -43,6 +47,8 @@ class WeChatSettings:
     passive_reply_s: float = 4.0
     max_message_chars: int = 300
     max_body_bytes: int = 64_000
+    outbox_poll_s: float = 10.0
+    """How often staff replies waiting in the platform's outbox are pushed (0: only with turns)."""
     scenes: dict[str, str] = field(default_factory=dict)
     """Numeric QR scene id → knowledge-base venue id (string scenes may be the venue id itself)."""
     menu: dict[str, str] = field(default_factory=dict)
@@ -69,6 +75,7 @@ class WeChatSettings:
             passive_reply_s=float(values.get("passive_reply_s") or 4.0),
             max_message_chars=int(values.get("max_message_chars") or 300),
             max_body_bytes=int(values.get("max_body_bytes") or 64_000),
+            outbox_poll_s=_seconds(values.get("outbox_poll_s"), 10.0),
             scenes=_mapping(values, "scenes"),
             menu=_mapping(values, "menu"),
         )

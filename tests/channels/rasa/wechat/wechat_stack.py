@@ -40,7 +40,13 @@ def _custom_slot() -> dict[str, Any]:
 
 
 DOMAIN = Domain.from_dict(
-    {"slots": {name: _custom_slot() for name in ("language", "attraction", "language_locked")}}
+    {
+        "slots": {name: _custom_slot() for name in ("language", "attraction", "language_locked")},
+        "responses": {
+            "utter_relay_complaint_reply": [{"text": "Staff reply on {reference}: {text}"}],
+            "utter_relay_staff_message": [{"text": "Staff: {text}"}],
+        },
+    }
 )
 # fixture entries of the stand-in platform (not facts about the venues)
 ENTRIES = {
@@ -99,6 +105,9 @@ class FakePlatform:
     """``/api/kb/entries/{id}``, ``/api/places/nearby`` and ``/api/privacy/erase`` on loopback."""
 
     def __init__(self) -> None:
+        self.handed_off: set[str] = set()
+        self.outbox: dict[str, list[dict[str, str]]] = {}
+        self.forwarded: list[tuple[str, str]] = []
         self.erased: list[str] = []
         self.tokens: list[str] = []
         self.base_url = ""
@@ -135,8 +144,24 @@ class FakePlatform:
             {"complaints": 0, "escalations": 0, "outbox_messages": 0, "evidence_files": 0}
         )
 
+    async def handoff(self, request: web.Request) -> web.Response:
+        return web.json_response({"active": request.match_info["sender"] in self.handed_off})
+
+    async def forward(self, request: web.Request) -> web.Response:
+        sender = request.match_info["sender"]
+        if sender not in self.handed_off:
+            return web.json_response({"detail": "not handed off"}, status=409)
+        self.forwarded.append((sender, (await request.json())["text"]))
+        return web.json_response({"ok": True}, status=201)
+
+    async def claim(self, request: web.Request) -> web.Response:
+        return web.json_response({"messages": self.outbox.pop(request.match_info["sender"], [])})
+
     async def start(self) -> str:
         app = web.Application()
+        app.router.add_get("/api/conversations/{sender}/handoff", self.handoff)
+        app.router.add_post("/api/conversations/{sender}/handoff/messages", self.forward)
+        app.router.add_post("/api/conversations/{sender}/outbox/claim", self.claim)
         app.router.add_get("/api/kb/entries/{entry_id}", self.entry)
         app.router.add_get("/api/places/nearby", self.nearby)
         app.router.add_post("/api/privacy/erase", self.erase)
@@ -162,6 +187,7 @@ class Stack:
     api: ApiServer
     platform: FakePlatform
     tracker_store: InMemoryTrackerStore
+    app: Sanic
 
     def sender(self, mode: str = "plaintext", **kwargs: Any) -> Sender:
         return Sender(self.url, TOKEN, app_id=APP_ID, aes_key=AES_KEY, mode=mode, **kwargs)  # type: ignore[arg-type]
@@ -206,7 +232,9 @@ async def make_stack() -> AsyncIterator[StackFactory]:
         app.blueprint(
             channel.blueprint(assistant.handle), url_prefix=f"/webhooks/{channel.url_prefix()}"
         )
-        app.ctx.agent = SimpleNamespace(tracker_store=trackers, lock_store=InMemoryLockStore())
+        app.ctx.agent = SimpleNamespace(
+            tracker_store=trackers, lock_store=InMemoryLockStore(), domain=DOMAIN
+        )
         port = free_port()
         server = await app.create_server(host="127.0.0.1", port=port, return_asyncio_server=True)
         assert server is not None
@@ -229,6 +257,7 @@ async def make_stack() -> AsyncIterator[StackFactory]:
             api,
             platform,
             trackers,
+            app,
         )
 
     yield start
