@@ -9,6 +9,8 @@
 * ``PUT /api/partners/hotels/{hotel_id}`` — profile and room types;
   ``PUT /api/partners/hotels/{hotel_id}/inventory`` — ``{"nights": [{"date", "room_type",
   "rooms", "price_fen"}]}``.
+* ``GET /api/partners/venues/{venue_id}/bookings?date=`` — the day's confirmed bookings with full
+  names and document numbers, for the venue's own real-name check at the gate.
 * ``GET /api/venues/{venue_id}/live`` (service token) — :func:`latest_venue_data`.
 
 A key writes only the venues it is configured for (401 unknown key, 403 another venue's).
@@ -20,15 +22,17 @@ import datetime as dt
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
+from sqlalchemy import select
 
 from platform_api.api.deps import CurrentBot, SessionDep, SettingsDep
 from platform_api.bookings.deps import NowDep
 from platform_api.bookings.errors import StructuredErrorRoute
+from platform_api.bookings.models import Booking, BookingStatus
 from platform_api.partners import service
 from platform_api.partners.auth import PartnerKey, require_partner_for
 from platform_api.partners.catalog import VENUE_ID_PATTERN
 from platform_api.partners.live import latest_venue_data
-from platform_api.partners.models import LiveReading, Venue
+from platform_api.partners.models import LiveReading, TimeSlot, Venue
 from platform_api.partners.schemas import (
     HotelPut,
     InventoryPut,
@@ -158,6 +162,50 @@ def put_inventory(
     """Rooms and nightly prices per room type and night."""
     require_partner_for(settings, key, hotel_id)
     return {"hotel_id": hotel_id, "nights": service.put_inventory(session, hotel_id, body, now)}
+
+
+@router.get("/api/partners/venues/{venue_id}/bookings")
+def venue_bookings(
+    session: SessionDep,
+    settings: SettingsDep,
+    key: PartnerKey,
+    venue_id: VenuePath,
+    date: dt.date,
+) -> dict[str, Any]:
+    """Confirmed ticket bookings of one day, unmasked: only the venue's own key may read them."""
+    require_partner_for(settings, key, venue_id)
+    rows = session.execute(
+        select(Booking, TimeSlot)
+        .join(TimeSlot, Booking.slot_id == TimeSlot.id)
+        .where(
+            Booking.venue_id == venue_id,
+            TimeSlot.day == date,
+            Booking.status == BookingStatus.CONFIRMED,
+        )
+        .order_by(TimeSlot.start, Booking.id)
+    ).all()
+    return {
+        "venue_id": venue_id,
+        "date": date.isoformat(),
+        "bookings": [
+            {
+                "reference": booking.reference,
+                "start": slot.start,
+                "end": slot.end,
+                "phone": booking.phone,
+                "tickets": [
+                    {
+                        "category": v.category,
+                        "name": v.name,
+                        "id_type": v.id_type,
+                        "id_number": v.id_number,
+                    }
+                    for v in booking.visitors
+                ],
+            }
+            for booking, slot in rows
+        ],
+    }
 
 
 @router.get("/api/venues/{venue_id}/live", dependencies=[CurrentBot])

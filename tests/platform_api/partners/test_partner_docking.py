@@ -15,6 +15,7 @@ from tests.platform_api.bookings.kit import (
     START,
     VENUE,
     FakeClock,
+    cn_id,
     partner_headers,
     push_slots,
     slots_body,
@@ -235,3 +236,29 @@ def test_partner_demo_slots_are_labelled_as_demo(api: TestClient) -> None:
 
     assert {s["source"] for s in listed} == {"sandbox demo"}
     assert live["prices"]["demo"] is True and live["slots"]["source"] == "sandbox demo"
+
+
+@pytest.mark.security
+def test_partner_reads_its_confirmed_bookings_unmasked_for_the_gate(api: TestClient) -> None:
+    slot = push_slots(api)[0]
+    held = api.post("/api/bookings", json=ticket_body(slot["slot_id"], 2)).json()
+    unpaid = api.post("/api/bookings", json=ticket_body(slot["slot_id"], 1, first=9)).json()
+    api.post(held["pay_url"])
+    url = f"/api/partners/venues/{VENUE}/bookings"
+
+    own = api.get(
+        url, params={"date": str(DAY)}, headers={"Authorization": "", **partner_headers()}
+    )
+    other = api.get(
+        url,
+        params={"date": str(DAY)},
+        headers={"Authorization": "", "X-Partner-Key": PARTNER_KEYS["leshan-giant-buddha"]},
+    )
+    bot = api.get(url, params={"date": str(DAY)})
+
+    assert own.status_code == 200
+    bookings = own.json()["bookings"]
+    assert [b["reference"] for b in bookings] == [held["reference"]]  # not the unpaid hold
+    assert unpaid["reference"] not in own.text
+    assert [t["id_number"] for t in bookings[0]["tickets"]] == [cn_id(1), cn_id(2)]
+    assert (other.status_code, bot.status_code) == (403, 401)
