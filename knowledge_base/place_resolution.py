@@ -526,7 +526,8 @@ class PlaceResolver:
 
 
 _NOT_PINYIN_NAMES = frozenset(
-    "panda pandas china open change name time gate game dense bane узкий широкий".split()
+    "panda pandas china open change name time gate game dense bane узкий широкий "
+    "palace palacio puente memoria mobile santuario".split()
 )
 
 
