@@ -4,20 +4,31 @@ The decision is :mod:`knowledge_base.place_resolution`'s: a place named in the m
 entities, names, misspellings, translations, romanisations), a place the knowledge base does not
 have is reported as unknown (never another place, never search), the previous turn's place carries
 over only when the message names none, a named topic goes to its entry, otherwise hybrid search.
+
+When a venue's partner system has pushed fresher prices (the bookings issue), they replace the
+curated ticket fact of the returned entry (:func:`with_live_data`), marked ``live`` so the answer
+names the partner system and its update time; stale or sandbox-demo data never does.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 from knowledge_base.place_resolution import Kind, PlaceDecision, PlaceResolver
+from knowledge_base.schema import Fact, LiveData, Price, Ticket
 from platform_api.kb import Retriever
 
 if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
     from knowledge_base.schema import Entry
+
+logger = logging.getLogger(__name__)
 
 Match = Literal["entity", "alias", "previous", "search", "none"]
 ENTITY_KINDS = ("attraction", "topic")
@@ -111,3 +122,69 @@ def _match(decision: PlaceDecision, entity_ids: set[str]) -> Match:
     if decision.kind == "searched":
         return "search"
     return "none"
+
+
+# ---------- fresher partner data ----------
+
+
+class VenueData(Protocol):
+    """What the partner integration offers: ``latest_venue_data(session, venue_id, now)`` bound to a
+    session (see :mod:`platform_api.partners.live`): ``{"prices": {"amount_fen": {category: fen},
+    "observed_at", "stale", "demo"}, ...}``, or None when unavailable."""
+
+    def __call__(self, venue_id: str, now: dt.datetime) -> Mapping[str, Any] | None: ...
+
+
+def partner_venue_data(session: Session) -> VenueData:
+    """The partner integration's :data:`VenueData` over ``session``; never raises (None instead)."""
+
+    def fetch(venue_id: str, now: dt.datetime) -> Mapping[str, Any] | None:
+        try:
+            from platform_api.partners.live import latest_venue_data
+        except ImportError:
+            return None
+        try:
+            return latest_venue_data(session, venue_id, now)
+        except Exception as exc:  # noqa: BLE001 - the curated answer still stands
+            logger.warning("partner data for %s unavailable: %s", venue_id, type(exc).__name__)
+            session.rollback()
+            return None
+
+    return fetch
+
+
+_CATEGORIES = {"adult": "adult", "child": "child", "senior": "senior", "concession": "concession"}
+
+
+def with_live_data(entry: Entry, data: Mapping[str, Any] | None) -> Entry:
+    """``entry`` with its ticket fact replaced by the partner's prices when those are fresher.
+
+    They win when present, real (not ``demo``), not ``stale`` and not older than the curated
+    fact's own date; the fact then carries ``live`` (system and time) instead of a web source.
+    """
+    prices = (data or {}).get("prices")
+    if not prices or prices.get("stale") or prices.get("demo") or not prices.get("amount_fen"):
+        return entry
+    try:
+        observed = dt.datetime.fromisoformat(str(prices["observed_at"]))
+    except (KeyError, ValueError):
+        return entry
+    as_of = entry.ticket.as_of()
+    if as_of is not None and as_of[0] > observed.date():
+        return entry
+    amounts = {
+        _CATEGORIES[c]: int(fen) / 100
+        for c, fen in prices["amount_fen"].items()
+        if c in _CATEGORIES
+    }
+    if not amounts:
+        return entry
+    curated = entry.ticket.value
+    ticket = Ticket(
+        free=False,
+        prices=[Price(category=c, amount=a) for c, a in amounts.items()],  # type: ignore[arg-type]
+        includes=curated.includes if curated else None,
+        concessions=curated.concessions if curated else None,
+    )
+    fact = Fact[Ticket](value=ticket, live=LiveData(observed_at=observed))
+    return entry.model_copy(update={"ticket": fact})

@@ -14,9 +14,9 @@ from fastapi import APIRouter, HTTPException, Path, Query, status
 from knowledge_base.itinerary import cities, city_key
 from knowledge_base.schema import LANGUAGES
 from knowledge_base.seasonal import upcoming_events
-from platform_api.api.deps import CurrentBot, RetrieverDep
+from platform_api.api.deps import CurrentBot, RetrieverDep, SessionDep
 from platform_api.kb import is_index_not_built
-from platform_api.kb_resolve import resolve
+from platform_api.kb_resolve import partner_venue_data, resolve, with_live_data
 from platform_api.schemas import (
     KbResolvedEntry,
     KbResolveRequest,
@@ -95,14 +95,17 @@ def get_entry(
 
 
 @router.post("/resolve", response_model=KbResolveResponse, dependencies=[CurrentBot])
-def resolve_entries(retriever: RetrieverDep, body: KbResolveRequest) -> KbResolveResponse:
+def resolve_entries(
+    retriever: RetrieverDep, session: SessionDep, body: KbResolveRequest
+) -> KbResolveResponse:
     """The entries a tourist's message means, with all their facts (the knowledge action's lookup).
 
     A place named in the message wins (NLU entity, name, misspelling, translation); a place the
     knowledge base does not have comes back as ``kind: unknown`` with ``unknown_place`` and no
     results; a follow-up without a name gets ``previous``; a named topic its entry; otherwise hybrid
     search returns up to ``k`` entries, or none when nothing is good enough
-    (:mod:`knowledge_base.place_resolution`).
+    (:mod:`knowledge_base.place_resolution`). A venue's fresh partner prices replace its curated
+    ticket fact, marked ``live`` (:func:`platform_api.kb_resolve.with_live_data`).
     """
     try:
         resolution = resolve(
@@ -118,10 +121,17 @@ def resolve_entries(retriever: RetrieverDep, body: KbResolveRequest) -> KbResolv
         if is_index_not_built(exc):
             raise _unavailable(exc) from exc
         raise
+    live = partner_venue_data(session)
+    now = dt.datetime.now(dt.UTC)
     return KbResolveResponse(
         match=resolution.match,
         results=[
-            KbResolvedEntry(score=score, entry=entry.model_dump(mode="json"))
+            KbResolvedEntry(
+                score=score,
+                entry=with_live_data(entry, live(entry.id, now)).model_dump(
+                    mode="json", exclude_none=False
+                ),
+            )
             for entry, score in resolution.hits
         ],
         kind=resolution.kind,
