@@ -47,7 +47,7 @@ HOTEL_SLOTS = (
     "hotel_guests",
     "hotel_options",
     "hotel_choice",
-    "hotel_guest_name",
+    "hotel_guest",
     "booking_phone",
     "hotel_confirmed",
 )

@@ -34,6 +34,8 @@ BOT_TOKEN = "bookings-actions-bot-token"
 SANDBOX_SECRET = "bookings-actions-sandbox-secret-0001"
 VENUE = "dujiangyan"
 PARTNER_KEY = "pk-bookings-actions-dujiangyan"
+HOTEL = "hotel-test-riverside"
+HOTEL_KEY = "pk-bookings-actions-hotel-riverside"
 FORMS: dict[str, list[str]] = {
     "ticket_booking_form": [
         "attraction",
@@ -43,6 +45,16 @@ FORMS: dict[str, list[str]] = {
         "booking_visitors_done",
         "booking_phone",
         "booking_confirmed",
+    ],
+    "hotel_booking_form": [
+        "hotel_place",
+        "hotel_check_in",
+        "hotel_check_out",
+        "hotel_guests",
+        "hotel_choice",
+        "hotel_guest",
+        "booking_phone",
+        "hotel_confirmed",
     ],
     "booking_lookup_form": ["booking_ref", "booking_check_phone"],
     "booking_cancel_form": ["booking_ref", "booking_check_phone", "cancel_confirmed"],
@@ -58,7 +70,7 @@ def platform_app(tmp_path: Path) -> Iterator[FastAPI]:
         database_url=f"sqlite:///{tmp_path / 'platform.db'}",
         staff_api_token=STAFF_TOKEN,
         bot_api_token=BOT_TOKEN,
-        partner_keys=f"{VENUE}:{PARTNER_KEY}",
+        partner_keys=f"{VENUE}:{PARTNER_KEY},{HOTEL}:{HOTEL_KEY}",
         payment_sandbox_secret=SANDBOX_SECRET,
         public_base_url="http://platform.test",
         rate_limit_enabled=False,
