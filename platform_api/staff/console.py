@@ -28,6 +28,7 @@ from platform_api.complaints.deps import CaseSettingsDep, case_settings
 from platform_api.complaints.errors import ApiError
 from platform_api.complaints.evidence import evidence_path
 from platform_api.complaints.models import ComplaintEvidence
+from platform_api.complaints.calendar import CST
 from platform_api.complaints.settings import CATEGORIES
 from platform_api.handoff import service as handoff
 from platform_api.staff import accounts, audit, auth, canned, dashboard, views
@@ -62,6 +63,19 @@ _env = jinja2.Environment(
     autoescape=True,  # every {{ value }} is HTML-escaped, also in .j2 files
     undefined=jinja2.StrictUndefined,
 )
+
+
+def _cst(value: str | dt.datetime | None) -> str:
+    """ISO time → ``2026-12-08 09:30 CST`` (what staff in Sichuan read on their clock)."""
+    if not value:
+        return "—"
+    moment = dt.datetime.fromisoformat(value) if isinstance(value, str) else value
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return f"{moment.astimezone(CST):%Y-%m-%d %H:%M} CST"
+
+
+_env.filters["cst"] = _cst
 templates = Jinja2Templates(env=_env)
 
 

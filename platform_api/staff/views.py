@@ -109,6 +109,7 @@ def escalation_summary(escalation: Escalation) -> dict[str, Any]:
         "assigned_to": escalation.assigned_to,
         "reason": escalation.reason,
         "summary": mask_text(escalation.last_user_message)[:140],
+        "overdue": False,
         "created_at": escalation.created_at.isoformat(),
     }
 
