@@ -24,11 +24,11 @@ from starlette.datastructures import FormData
 
 from platform_api.api.deps import SessionDep, app_retriever
 from platform_api.complaints import erasure, service
+from platform_api.complaints.calendar import CST
 from platform_api.complaints.deps import CaseSettingsDep, case_settings
 from platform_api.complaints.errors import ApiError
 from platform_api.complaints.evidence import evidence_path
 from platform_api.complaints.models import ComplaintEvidence
-from platform_api.complaints.calendar import CST
 from platform_api.complaints.settings import CATEGORIES
 from platform_api.handoff import service as handoff
 from platform_api.staff import accounts, audit, auth, canned, dashboard, views
