@@ -352,3 +352,21 @@ async def test_a_platform_that_is_down_is_said_plainly_and_nothing_is_kept() -> 
     assert conv.slots["requested_slot"] is None
     said = await conv.run(ActionSubmitTicketBooking(down))
     assert responses(said) == ["utter_booking_platform_down"]
+
+
+async def test_the_last_place_taken_meanwhile_is_explained_and_nothing_is_booked(
+    api: PlatformApiClient, http: httpx.AsyncClient
+) -> None:
+    await push_slots(http, visit_day(), capacity=1)
+    first = Conversation(language="en", sender="first")
+    second = Conversation(language="es", sender="second")
+    await book_until_summary(first, api, "1 ticket Dujiangyan tomorrow", [f"Zhang Wei {cn_id(51)}"])
+    await book_until_summary(
+        second, api, "1 entrada Dujiangyan mañana", ["Ana García pasaporte PAA123456"]
+    )
+    await first.answer("yes", ValidateTicketBookingForm(api))
+    await second.answer("sí", ValidateTicketBookingForm(api))
+    assert responses(await first.run(ActionSubmitTicketBooking(api))) == ["utter_booking_held"]
+    said = await second.run(ActionSubmitTicketBooking(api))
+    assert responses(said) == ["utter_booking_sold_out"] and said[0]["slot"] == "09:00–10:00"
+    assert second.slots["booking_visitors"] is None and second.slots["booking_phone"] is None
