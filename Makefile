@@ -69,6 +69,10 @@ kb: $(APP_STAMP) ## Validate the knowledge base and (re)build the FAISS index wh
 	@$(APP_PY) -m knowledge_base.validate
 	@$(APP_PY) -m knowledge_base.build --check >/dev/null 2>&1 || { echo "==> [kb] building index"; $(APP_PY) -m knowledge_base.build; }
 
+.PHONY: kb-report
+kb-report: $(APP_STAMP) ## Content report for editors: reports/kb-report.html (fill rates, ages, sources, unanswered questions)
+	@$(APP_PY) -m knowledge_base.report
+
 train: $(RASA_STAMP) ## Train the Rasa model when config, domain, stories or NLU data changed
 	@$(RASA_PY) scripts/build_responses.py --check || $(RASA_PY) scripts/build_responses.py
 	@$(RASA_PY) scripts/train_if_stale.py

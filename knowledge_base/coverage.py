@@ -102,10 +102,13 @@ class Figures:
         ]
 
 
+NO_SOURCE_DATE = "no source date"
+
+
 def age_bucket(as_of: dt.date | None, today: dt.date) -> str:
-    """'< 1 year', '1-2 years', '> 2 years' or 'undated'."""
+    """'< 1 year', '1-2 years', '> 2 years' by the source's own date, or 'no source date'."""
     if as_of is None:
-        return "undated"
+        return NO_SOURCE_DATE
     if is_stale(as_of, today):
         return "> 2 years"
     try:
@@ -145,7 +148,8 @@ def compute(entries: dict[str, Entry], today: dt.date) -> Figures:
             if fact.cross_check is None:
                 fig.without_second_source.append((entry.id, name))
             as_of = fact.as_of()
-            fig.ages[age_bucket(as_of[0] if as_of else None, today)] += 1
+            published = as_of[0] if as_of is not None and as_of[2] else None
+            fig.ages[age_bucket(published, today)] += 1
             if as_of is not None and is_stale(as_of[0], today):
                 fig.stale.append((entry.id, name, as_of[0]))
             if fact.source is not None:

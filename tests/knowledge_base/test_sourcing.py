@@ -180,7 +180,7 @@ ticket:
 def test_stale_means_more_than_two_years() -> None:
     assert is_stale(dt.date(2024, 11, 30), TODAY)
     assert not is_stale(dt.date(2024, 12, 1), TODAY)
-    assert age_bucket(None, TODAY) == "undated"
+    assert age_bucket(None, TODAY) == "no source date"
     assert age_bucket(dt.date(2026, 1, 1), TODAY) == "< 1 year"
     assert age_bucket(dt.date(2025, 6, 1), TODAY) == "1-2 years"
 
