@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -33,8 +33,8 @@ class LoginBody(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    username: Annotated[str, Field(min_length=1, max_length=64)]
-    password: Annotated[str, Field(min_length=1, max_length=256)]
+    username: Annotated[str, Field(max_length=64)] = ""
+    password: Annotated[str, Field(max_length=256)] = ""
 
 
 class LoginResult(BaseModel):
@@ -83,8 +83,15 @@ class StaffCreate(BaseModel):
 
 
 @router.post("/login", response_model=LoginResult)
-def staff_login(db: SessionDep, settings: CaseSettingsDep, body: LoginBody) -> LoginResult:
-    """Exchange username and password for a bearer token that expires."""
+def staff_login(
+    db: SessionDep, settings: CaseSettingsDep, body: LoginBody | None = None
+) -> LoginResult:
+    """Exchange username and password for a bearer token that expires.
+
+    Missing or wrong credentials are the same 401 as every other staff route without a login.
+    """
+    if body is None or not body.username.strip() or not body.password:
+        raise ApiError(401, "wrong username or password", headers={"WWW-Authenticate": "Bearer"})
     token, row = login(db, body.username, body.password, settings)
     user = accounts.get_user(db, body.username)
     assert user is not None
@@ -117,6 +124,7 @@ def _assignee(principal: Any, wanted: str | None, db: SessionDep) -> str | None:
 def list_complaints(
     db: SessionDep,
     principal: StaffDep,
+    response: Response,
     status: Annotated[Literal["open", "in_progress", "resolved"] | None, Query()] = None,
     category: Annotated[Category | None, Query()] = None,
     venue: Annotated[str | None, Query(max_length=200)] = None,
@@ -126,8 +134,12 @@ def list_complaints(
     assigned_to: Annotated[str | None, Query(max_length=64)] = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> dict[str, Any]:
-    """The complaint queue (soonest deadline first; phones masked)."""
+) -> list[dict[str, Any]]:
+    """The complaint queue as a JSON list, soonest deadline first; phones masked.
+
+    Each item has ``reference``, ``language``, ``category``, ``status``, ``due_at``, ``overdue``
+    ...; the total before paging is in the ``X-Total-Count`` header.
+    """
     rows, total = service.list_complaints(
         db,
         service.ComplaintFilter(
@@ -142,7 +154,8 @@ def list_complaints(
         offset=offset,
         limit=limit,
     )
-    return {"data": [views.complaint_summary(row) for row in rows], "count": total}
+    response.headers["X-Total-Count"] = str(total)
+    return [views.complaint_summary(row) for row in rows]
 
 
 @router.get("/complaints/{reference}")
@@ -240,17 +253,19 @@ def evidence_file(
 def list_escalations(
     db: SessionDep,
     principal: StaffDep,
+    response: Response,
     status: Annotated[Literal["open", "assigned", "closed"] | None, Query()] = None,
     language: Annotated[str | None, Query(max_length=16)] = None,
     active: bool | None = None,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-) -> dict[str, Any]:
-    """Escalations, active handoffs first."""
+) -> list[dict[str, Any]]:
+    """Escalations as a JSON list, active handoffs first (total in ``X-Total-Count``)."""
     rows, total = handoff.list_escalations(
         db, status=status, language=language, active=active, offset=offset, limit=limit
     )
-    return {"data": [views.escalation_summary(row) for row in rows], "count": total}
+    response.headers["X-Total-Count"] = str(total)
+    return [views.escalation_summary(row) for row in rows]
 
 
 @router.get("/escalations/{reference}")

@@ -19,7 +19,7 @@ Filer = Callable[..., dict[str, Any]]
 def _refs(client: TestClient, headers: dict[str, str], **params: Any) -> list[str]:
     response = client.get("/api/staff/complaints", params=params, headers=headers)
     assert response.status_code == 200, response.text
-    return [row["reference"] for row in response.json()["data"]]
+    return [row["reference"] for row in response.json()]
 
 
 def test_queue_lists_reference_and_language_and_filters(
@@ -38,8 +38,11 @@ def test_queue_lists_reference_and_language_and_filters(
         )
         db.commit()
 
-    rows = client.get("/api/staff/complaints", headers=agent_headers).json()["data"]
+    listed = client.get("/api/staff/complaints", headers=agent_headers)
+    rows = listed.json()
 
+    assert isinstance(rows, list)
+    assert listed.headers["X-Total-Count"] == "3"
     assert {(r["reference"], r["language"]) for r in rows} == {(ja, "ja"), (zh, "zh"), (late, "en")}
     assert _refs(client, agent_headers, language="ja") == [ja]
     assert _refs(client, agent_headers, category="forced_shopping") == [ja]
