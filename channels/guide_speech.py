@@ -69,8 +69,12 @@ def _sentence(line: str, lang: str) -> str:
 
 def to_speech(text: str, lang: str) -> str:
     """``text`` as plain sentences for text-to-speech in ``lang``."""
-    out = strip_markdown(text)
-    out = _URL.sub("", out)
+    lines_in = []
+    for line in strip_markdown(text).splitlines():
+        if _URL.search(line):  # "Source: https://..." must not end on a dangling colon
+            line = _URL.sub("", line).rstrip().rstrip(":：").rstrip()
+        lines_in.append(line)
+    out = "\n".join(lines_in)
     out = _EMOJI.sub("", out)
     yuan = YUAN.get(lang, YUAN["en"])
     out = _YUAN_BEFORE.sub(lambda m: yuan.format(n=m.group(1)), out)

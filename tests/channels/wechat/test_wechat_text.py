@@ -61,3 +61,10 @@ def test_speech_text_for_guide_devices() -> None:
         to_speech("门票：￥80，开放时间 08:30-17:30", "zh") == "门票：80元，开放时间 8:30至17:30。"
     )
     assert "с 8:30 до 17:30" in to_speech("Часы: 08:30–17:30", "ru")
+
+
+def test_source_lines_do_not_end_on_a_dangling_colon() -> None:
+    assert to_speech("Per x.com (checked on 1 May 2026): https://x.com/p", "en") == (
+        "Per x.com (checked on 1 May 2026)."
+    )
+    assert to_speech("电话：0833-2302048", "zh") == "电话：0833-2302048。"  # phone digits kept
