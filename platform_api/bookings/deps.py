@@ -18,6 +18,7 @@ from fastapi import Depends, FastAPI, Request
 
 from common.logsafe import event
 from platform_api.bookings.config import BookingSettings, get_booking_settings
+from platform_api.bookings.errors import ApiError
 from platform_api.bookings.service import BookingContext
 from platform_api.core.config import Settings
 from platform_api.models import utcnow
@@ -44,12 +45,17 @@ def app_booking_settings(app: FastAPI) -> BookingSettings:
 def app_provider(app: FastAPI) -> SandboxProvider:
     """The app's sandbox provider, keyed with ``PLATFORM_PAYMENT_SANDBOX_SECRET``.
 
-    Without that secret (local or CI runs) a random key is made for this process: its pay pages
-    and notifications still work, but only within this process.
+    Without that secret a local or CI run gets a random key for this process (its pay pages and
+    notifications still work, but only within this process); production answers 503
+    ``payments_unavailable`` instead, since other instances could not verify its notifications.
     """
     provider: SandboxProvider | None = getattr(app.state, "payment_provider", None)
     if provider is None:
         settings: Settings = app.state.settings
+        if settings.payment_sandbox_secret is None and settings.environment == "production":
+            raise ApiError(
+                503, "payments_unavailable", "payments are not configured on this platform"
+            )
         if settings.payment_sandbox_secret is not None:
             secret = settings.payment_sandbox_secret.get_secret_value().encode("utf-8")
         else:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from sqlalchemy import CursorResult, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 
 from common.logsafe import event
@@ -157,6 +157,12 @@ def _insert_booking(
                     time_expire=booking.expires_at,
                 )
                 session.commit()
+        except OperationalError:  # deadlock (PostgreSQL) or lock timeout (SQLite): try again
+            session.rollback()
+            if attempt == _REFERENCE_ATTEMPTS:
+                raise ApiError(503, "busy", "bookings are busy; try again shortly") from None
+            session.expunge_all()
+            continue
         except IntegrityError:
             session.rollback()
             if booking.idempotency_key and session.scalar(

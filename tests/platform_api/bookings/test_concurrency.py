@@ -7,6 +7,7 @@ once (one booking) and for one payment notification delivered 10 times at once (
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -164,3 +165,53 @@ def test_concurrency_one_notification_delivered_ten_times_pays_once(
         stored = session.scalar(select(Booking))
         assert stored is not None and stored.status == BookingStatus.CONFIRMED
         assert stored.refund_fen == 0
+
+
+def test_concurrency_hotel_stays_take_every_night_or_nothing(
+    factory: sessionmaker[Session], ctx: BookingContext
+) -> None:
+    from platform_api.bookings.schemas import HotelBookingIn
+    from platform_api.bookings.service import create_hotel_booking
+    from platform_api.partners.models import RoomNight
+    from platform_api.partners.schemas import HotelPut, InventoryPut
+    from platform_api.partners.service import put_hotel, put_inventory
+    from tests.platform_api.bookings.kit import visitor
+
+    with factory() as session:
+        put_hotel(
+            session,
+            "hotel-race",
+            HotelPut.model_validate(
+                {"name": "Race Inn", "city": "Chengdu",
+                 "room_types": [{"code": "twin", "name": "Twin", "max_guests": 2}]}
+            ),
+            START,
+        )  # fmt: skip
+        nights = [
+            {"date": str(DAY + dt.timedelta(days=i)), "room_type": "twin", "rooms": 3, "price_fen": 100}
+            for i in range(3)
+        ]  # fmt: skip
+        put_inventory(session, "hotel-race", InventoryPut.model_validate({"nights": nights}), START)
+
+    def book(index: int) -> str:
+        # Overlapping stays: nights 1-2 or nights 2-3, so every winner needs the middle night.
+        check_in = DAY + dt.timedelta(days=index % 2)
+        body = HotelBookingIn.model_validate(
+            {
+                "hotel_id": "hotel-race", "room_type": "twin", "rooms": 1,
+                "check_in": str(check_in), "check_out": str(check_in + dt.timedelta(days=2)),
+                "guests": [visitor(200 + index)], "phone": "13800138000",
+            }
+        )  # fmt: skip
+        with factory() as session:
+            return create_hotel_booking(session, ctx, body, idempotency_key=None, now=START).status
+
+    outcomes = _run_parallel(20, book)
+
+    assert outcomes.count(BookingStatus.HELD) == 3
+    assert outcomes.count("sold_out") == 17
+    with factory() as session:
+        reserved = sorted((row.day, row.reserved) for row in session.scalars(select(RoomNight)))
+    middle = DAY + dt.timedelta(days=1)
+    assert dict(reserved)[middle] == 3
+    assert all(0 <= count <= 3 for _, count in reserved)
