@@ -8,6 +8,8 @@
 * ``GET /api/payments/sandbox/pay/{reference}?t=…`` — the pay page (HTML, "SANDBOX — no real money");
   ``POST`` the same URL = the "pay" button: the order is paid at the sandbox and its signed
   notification is sent to ``public_base_url`` at once, re-sent by the sweep until acknowledged.
+  Refusals (bad link 403, paid/closed/expired order 409) are HTML pages too, with
+  ``<h1 id="error" data-code="…">``.
 * ``GET /api/payments/orders/{reference}`` (service token) — the provider's order state (query).
 """
 
@@ -82,6 +84,16 @@ def _page(title: str, body: str, status_code: int = 200) -> HTMLResponse:
     )
 
 
+def _error_page(error: ApiError) -> HTMLResponse:
+    """A tourist-facing page for a refused payment, with the same status and error code."""
+    return _page(
+        "Payment",
+        f"<h1 id='error' data-code='{html.escape(error.code)}'>{html.escape(error.message)}</h1>"
+        "<p>无法支付：请回到对话查看预订状态。Please go back to the chat to check your booking.</p>",
+        status_code=error.status_code,
+    )
+
+
 def _yuan(fen: int) -> str:
     return f"¥{fen // 100}.{fen % 100:02d}"
 
@@ -96,8 +108,11 @@ def pay_page(
     t: Annotated[str, Query(max_length=64)] = "",
 ) -> HTMLResponse:
     """The page a tourist opens from ``pay_url``: amount, reference and a "pay" button."""
-    _check_token(request, reference, t)
-    booking = get_booking(session, ctx, reference, now)
+    try:
+        _check_token(request, reference, t)
+        booking = get_booking(session, ctx, reference, now)
+    except ApiError as error:
+        return _error_page(error)
     ref, amount = html.escape(booking.reference), _yuan(booking.amount_fen)
     if booking.status.value != "held":
         return _page(
@@ -125,9 +140,12 @@ def pay(
     t: Annotated[str, Query(max_length=64)] = "",
 ) -> HTMLResponse:
     """The "pay" button: the sandbox takes the money and notifies the platform (signed)."""
-    _check_token(request, reference, t)
     provider = app_provider(request.app)
-    order = provider.pay(session, reference, now)
+    try:
+        _check_token(request, reference, t)
+        order = provider.pay(session, reference, now)
+    except ApiError as error:
+        return _error_page(error)
     acknowledged = provider.deliver(
         session, order, app_payment_http(request.app), ctx.settings.notify_retry_seconds, now
     )
