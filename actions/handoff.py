@@ -30,7 +30,7 @@ from actions.complaints.client import (
     CaseApiClient,
     get_case_client,
 )
-from actions.complaints.form import reset_events
+from actions.complaints.form import start_events
 from actions.complaints.texts import china_time
 from actions.knowledge import session_language
 from common.logsafe import event, pseudonym
@@ -116,7 +116,7 @@ async def hand_off(
         return [SlotSet("complaint_reference", opened.complaint_reference)]
     dispatcher.utter_message(response="utter_handoff_out_of_hours", hours=hours)
     return [
-        *reset_events(),
+        *start_events(tracker),
         SlotSet("handoff_reference", opened.reference),
         FollowupAction("complaint_form"),
     ]

@@ -46,7 +46,7 @@ FORM_SLOTS: tuple[str, ...] = (
     "complaint_phone",
     "complaint_confirm",
 )
-STATE_SLOTS: tuple[str, ...] = ("complaint_venue_id", "complaint_cancelled")
+STATE_SLOTS: tuple[str, ...] = ("complaint_venue_id", "complaint_cancelled", "complaint_language")
 IMAGE_CHANNELS = frozenset({"wechat", "widget"})
 """Channels that carry pictures; elsewhere the evidence question is skipped unless the message
 metadata says ``"images": true``."""
@@ -100,6 +100,24 @@ def reset_events() -> list[EventType]:
     return [SlotSet(slot, None) for slot in (*FORM_SLOTS, *STATE_SLOTS)]
 
 
+def start_events(tracker: Tracker) -> list[EventType]:
+    """A fresh form that keeps the language it starts in (``complaint_language``)."""
+    return [*reset_events(), SlotSet("complaint_language", session_language(tracker))]
+
+
+def keep_form_language(tracker: Tracker, slot: str) -> list[EventType]:
+    """Set the ``language`` slot back to the form's language.
+
+    Short answers ("昨日", "300元", "はい") are read by the language identifier on their own: a
+    Japanese "昨日" looks Chinese. The questions of one form stay in the language it started in
+    (an explicit request, ``language_locked``, still wins in every response).
+    """
+    form_language = tracker.get_slot(slot)
+    if form_language and tracker.get_slot("language") != form_language:
+        return [SlotSet("language", form_language)]
+    return []
+
+
 class ActionStartComplaint(Action):
     """Forget an earlier, unfinished complaint before the form starts."""
 
@@ -110,8 +128,8 @@ class ActionStartComplaint(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        """Slots of the form cleared."""
-        return reset_events()
+        """Slots of the form cleared; the form's language remembered."""
+        return start_events(tracker)
 
 
 class ValidateComplaintForm(FormValidationAction):
@@ -124,6 +142,13 @@ class ValidateComplaintForm(FormValidationAction):
     def name(self) -> str:
         """Name of the action in the domain."""
         return "validate_complaint_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Validate the answer, then keep the questions in the form's language."""
+        events = await super().run(dispatcher, tracker, domain)
+        return [*keep_form_language(tracker, "complaint_language"), *events]
 
     def domain_slots(self, domain: DomainDict) -> list[str]:
         """The form's slots, known here: Rasa sends this action no domain (selective domain).

@@ -19,14 +19,19 @@ from rasa_sdk.types import DomainDict
 from actions.clients.platform_api import PlatformApiError
 from actions.complaints import parsing
 from actions.complaints.client import CaseApiClient, get_case_client
-from actions.complaints.form import entity_values, wants_to_stop
+from actions.complaints.form import entity_values, keep_form_language, wants_to_stop
 from actions.complaints.texts import china_time
 from actions.knowledge import session_language
 from common.logsafe import event, pseudonym
 
 logger = logging.getLogger(__name__)
 
-STATUS_SLOTS: tuple[str, ...] = ("status_reference", "status_phone", "status_cancelled")
+STATUS_SLOTS: tuple[str, ...] = (
+    "status_reference",
+    "status_phone",
+    "status_cancelled",
+    "status_language",
+)
 
 
 def _phone_in(tracker: Tracker, text: str) -> str | None:
@@ -55,6 +60,7 @@ class ActionStartComplaintStatus(Action):
             SlotSet("status_reference", found),
             SlotSet("status_phone", phone),
             SlotSet("status_cancelled", None),
+            SlotSet("status_language", session_language(tracker)),
         ]
 
 
@@ -64,6 +70,13 @@ class ValidateComplaintStatusForm(FormValidationAction):
     def name(self) -> str:
         """Name of the action in the domain."""
         return "validate_complaint_status_form"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        """Validate the answer, then keep the questions in the look-up's language."""
+        events = await super().run(dispatcher, tracker, domain)
+        return [*keep_form_language(tracker, "status_language"), *events]
 
     def domain_slots(self, domain: DomainDict) -> list[str]:
         """The form's slots (Rasa sends this action no domain); never equal to the required ones."""

@@ -277,3 +277,20 @@ async def test_details_the_platform_refuses_are_not_filed(platform_app: FastAPI)
     dispatcher = CollectingDispatcher()
     await ActionSubmitComplaint(client).run(dispatcher, talk.tracker(), {})
     assert [m["response"] for m in dispatcher.messages] == ["utter_complaint_refused"]
+
+
+async def test_questions_stay_in_the_language_the_form_started_in() -> None:
+    from actions.complaints.form import ActionStartComplaint
+
+    start = make_tracker("苦情を登録したいです", slots={"language": "ja"})
+    events = await ActionStartComplaint().run(CollectingDispatcher(), start, {})
+    assert {e["name"]: e["value"] for e in events}["complaint_language"] == "ja"
+
+    talk = Conversation(language="ja")
+    talk.slots["complaint_language"] = "ja"
+    await talk.start()
+    await talk.answer("1")
+    await talk.answer("錦里の土産物屋")
+    talk.slots["language"] = "zh"  # "昨日" alone reads as Chinese to the language identifier
+    assert await talk.answer("昨日") == "complaint_amount"
+    assert talk.slots["language"] == "ja"
