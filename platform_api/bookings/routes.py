@@ -28,7 +28,7 @@ from fastapi import APIRouter, Depends, Header, Path, Query, status
 from sqlalchemy import select
 
 from platform_api.api.deps import CurrentBot, SessionDep
-from platform_api.bookings import service
+from platform_api.bookings import holds, service
 from platform_api.bookings.deps import ContextDep, NowDep
 from platform_api.bookings.errors import ApiError, StructuredErrorRoute
 from platform_api.bookings.models import Booking, BookingKind
@@ -80,7 +80,7 @@ def create_booking(
 ) -> BookingCreated:
     """Hold tickets of one time slot for real-name visitors; pay at ``pay_url`` before
     ``expires_at`` or the places go back."""
-    booking = service.create_ticket_booking(
+    booking = holds.create_ticket_booking(
         session, ctx, body, idempotency_key=idempotency_key, now=now
     )
     return _created(ctx, booking)
@@ -264,7 +264,7 @@ def create_hotel_booking(
     idempotency_key: IdempotencyKey = None,
 ) -> BookingCreated:
     """Hold rooms for a stay (``HB-`` reference); pay and cancel as ticket bookings."""
-    booking = service.create_hotel_booking(
+    booking = holds.create_hotel_booking(
         session, ctx, body, idempotency_key=idempotency_key, now=now
     )
     return _created(ctx, booking)

@@ -20,9 +20,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from platform_api.bookings.config import BookingSettings
 from platform_api.bookings.errors import ApiError
+from platform_api.bookings.holds import create_ticket_booking
 from platform_api.bookings.models import Booking, BookingStatus
 from platform_api.bookings.schemas import TicketBookingIn
-from platform_api.bookings.service import BookingContext, create_ticket_booking
+from platform_api.bookings.service import BookingContext
 from platform_api.core.db import make_engine, make_session_factory, migrate
 from platform_api.partners.models import TimeSlot
 from platform_api.partners.schemas import SlotsPut
@@ -170,8 +171,8 @@ def test_concurrency_one_notification_delivered_ten_times_pays_once(
 def test_concurrency_hotel_stays_take_every_night_or_nothing(
     factory: sessionmaker[Session], ctx: BookingContext
 ) -> None:
+    from platform_api.bookings.holds import create_hotel_booking
     from platform_api.bookings.schemas import HotelBookingIn
-    from platform_api.bookings.service import create_hotel_booking
     from platform_api.partners.models import RoomNight
     from platform_api.partners.schemas import HotelPut, InventoryPut
     from platform_api.partners.service import put_hotel, put_inventory
