@@ -7,6 +7,7 @@ that call and renders the entries with ``knowledge_base.answers`` — no blockin
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from typing import Any, cast
 
@@ -115,7 +116,10 @@ class ActionAnswerKnowledge(PlatformAction):
             "answered %s/%s from %s by %s (score %.3f)",
             topic, language, best.entry.id, found.match, best.score,
         )  # fmt: skip
-        dispatcher.utter_message(text=render_answer(best.entry, topic, language))
+        answer = render_answer(
+            best.entry, topic, language, today=self._today(), on=_asked_date(tracker)
+        )  # a seasonal value for the day asked ("hours on Saturday"), else today
+        dispatcher.utter_message(text=answer)
         return [SlotSet("attraction", best.entry.id)]
 
     async def _find(self, tracker: Tracker, language: str, intent: str) -> KbResolution:
@@ -169,6 +173,17 @@ def _entity_mentions(entities: list[dict[str, Any]]) -> list[tuple[str, str]]:
         for e in entities
         if e.get("entity") in ("attraction", "topic") and e.get("value") is not None
     ]
+
+
+def _asked_date(tracker: Tracker) -> dt.date | None:
+    """The day the tourist asks about (the NLU's ISO ``date`` entity), or None."""
+    for entity in tracker.latest_message.get("entities") or []:
+        if entity.get("entity") == "date":
+            try:
+                return dt.date.fromisoformat(str(entity.get("value")))
+            except ValueError:
+                return None
+    return None
 
 
 def _text(tracker: Tracker) -> str:

@@ -482,3 +482,35 @@ async def test_city_and_entry_routes_need_the_bot_token(platform_app: FastAPI) -
         assert await api.get_entry("no-such-entry") is None
     finally:
         await api.aclose()
+
+
+# ---------- issue 12: a seasonal value for the day asked ----------
+
+PARK_FIXTURES = ROOT / "tests" / "knowledge_base" / "fixtures" / "entries"
+
+
+@pytest.mark.parametrize(
+    ("asked", "shown", "hidden"),
+    [("2027-07-15", "07:30–18:30", "17:30"), (None, "08:00–17:30", "07:30")],
+)
+async def test_hours_are_given_for_the_day_asked_else_today(
+    platform_app: FastAPI, asked: str | None, shown: str, hidden: str
+) -> None:
+    entries = load_entries(PARK_FIXTURES)  # fictional venue with seasonal hours
+    encoder = HashEncoder(512)
+    platform_app.state.kb_retriever = Retriever(
+        entries, encoder, encode_entries(encoder, entries.values())
+    )
+    api = platform_client(platform_app)
+    action = ActionAnswerKnowledge(api, today=lambda: dt.date(2027, 1, 10))
+    t = tracker("Cliff Buddha Park opening hours", "ask_opening_hours", {"language": "en"})
+    t.latest_message["entities"] = [{"entity": "attraction", "value": "cliff-buddha-park"}]
+    if asked:
+        t.latest_message["entities"].append({"entity": "date", "value": asked})
+    try:
+        messages, _ = await run(action, t)
+    finally:
+        await api.aclose()
+    text = messages[0]["text"]
+    assert shown in text and hidden not in text
+    assert ("15 July 2027" if asked else "10 January 2027") in text
