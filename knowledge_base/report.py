@@ -251,7 +251,8 @@ def main(argv: list[str] | None = None) -> int:
     today = dt.date.today()
     entries = load_entries(args.entries)
     fig_data = compute(entries, today)
-    allowlist = load_allowlist() if args.entries == DEFAULT_ENTRIES_DIR else []
+    same = args.entries.resolve() == DEFAULT_ENTRIES_DIR.resolve()
+    allowlist = load_allowlist() if same else []
     url = None if args.no_db else (args.db or default_database_url())
     unanswered = read_unanswered(url)
     page = render_html(entries, fig_data, allowlist, unanswered, today)
