@@ -62,7 +62,9 @@ async def delete_conversation(app: Any, sender_id: str) -> bool:
     store: Any = getattr(agent, "tracker_store", None) if agent else None
     if store is None:
         return False
-    inner: Any = getattr(store, "_tracker_store", store)  # AwaitableTrackerStore wraps the real one
+    inner: Any = store
+    while getattr(inner, "_tracker_store", None) is not None:  # FailSafe / Awaitable wrappers
+        inner = inner._tracker_store
     try:
         async with agent.lock_store.lock(sender_id):
             if isinstance(getattr(inner, "store", None), dict):  # InMemoryTrackerStore

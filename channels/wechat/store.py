@@ -47,8 +47,18 @@ class Store(Protocol):
 class MemoryStore:
     """Process-local store (the default; enough for one Rasa process)."""
 
+    SWEEP_EVERY_S = 60.0
+
     def __init__(self) -> None:
         self._data: dict[str, tuple[str, float]] = {}
+        self._next_sweep = time.monotonic() + self.SWEEP_EVERY_S
+
+    def _sweep(self) -> None:
+        """Drop expired keys now and then (LOCATION events alone add one key every 5 s)."""
+        now = time.monotonic()
+        if now >= self._next_sweep:
+            self._data = {k: item for k, item in self._data.items() if item[1] > now}
+            self._next_sweep = now + self.SWEEP_EVERY_S
 
     def _live(self, key: str) -> str | None:
         item = self._data.get(key)
@@ -63,6 +73,7 @@ class MemoryStore:
         return self._live(key)
 
     async def set(self, key: str, value: str, ttl: float, *, only_new: bool = False) -> bool:
+        self._sweep()
         if only_new and self._live(key) is not None:
             return False
         self._data[key] = (value, time.monotonic() + ttl)

@@ -181,3 +181,6 @@ async def test_qr_scene_venue_reaches_the_knowledge_action(rasa: RasaStack) -> N
     assert (await tracker_slots(rasa, openid))["attraction"] == "leshan-giant-buddha"
     reply = await sender.deliver(sender.text(openid, "门票多少钱？"))
     assert await answer(rasa, reply, openid) == "knowledge answer about leshan-giant-buddha"
+    # unsubscribing erases the conversation from Rasa's tracker store
+    await sender.deliver(sender.event(openid, "unsubscribe"))
+    assert (await tracker_slots(rasa, openid)).get("attraction") is None
