@@ -9,7 +9,10 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-from collections.abc import Iterator
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,10 +20,18 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.orm import Session, sessionmaker
 from stdnum.cn import ric
 
 from platform_api.bookings.config import BookingSettings
+from platform_api.bookings.errors import ApiError
+from platform_api.bookings.service import BookingContext
 from platform_api.core.config import Settings
+from platform_api.core.db import make_engine, make_session_factory, migrate
+from platform_api.partners.schemas import SlotsPut
+from platform_api.partners.service import put_slots
+from platform_api.payments.sandbox import SandboxProvider
 
 STAFF_TOKEN = "test-staff-token-7f3a"
 BOT_TOKEN = "test-bot-token-91c2"
@@ -193,3 +204,74 @@ def api(booking_app: FastAPI, client: TestClient) -> Iterator[TestClient]:
     """A TestClient (bot token by default); the sandbox sends its notifications through it."""
     booking_app.state.payment_http = client
     yield client
+
+
+# -- databases for the race and load tests (service level, real threads) -------------------
+
+POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+
+
+def _sqlite(tmp_path: Any) -> Iterator[Engine]:
+    engine = make_engine(f"sqlite:///{tmp_path / 'race.db'}")
+    yield engine
+    engine.dispose()
+
+
+def _postgres() -> Iterator[Engine]:
+    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
+    name = f"t_book_{uuid.uuid4().hex[:10]}"
+    try:
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as error:  # noqa: BLE001
+        admin.dispose()
+        pytest.skip(f"PostgreSQL not reachable on loopback: {type(error).__name__}")
+    engine = create_engine(
+        f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}", pool_size=20, max_overflow=40
+    )
+    yield engine
+    engine.dispose()
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.scaleout)])
+def factory(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[sessionmaker[Session]]:
+    """A migrated database: a SQLite file, then a throwaway PostgreSQL database (skipped if down)."""
+    engines = _sqlite(tmp_path) if request.param == "sqlite" else _postgres()
+    engine = next(engines)
+    migrate(engine)
+    yield make_session_factory(engine)
+    next(engines, None)
+
+
+@pytest.fixture
+def ctx() -> BookingContext:
+    return BookingContext(
+        provider=SandboxProvider(b"race-test-secret-0123456789", "http://testserver"),
+        settings=BookingSettings(_env_file=None, sweep_seconds=0),  # type: ignore[call-arg]
+    )
+
+
+@pytest.fixture
+def slot_id(factory: sessionmaker[Session]) -> int:
+    """A slot of the test day with 5 places, in the ``factory`` database."""
+    with factory() as session:
+        slots = put_slots(session, VENUE, DAY, SlotsPut.model_validate(slots_body(5)), START)
+        return slots[0].id
+
+
+def run_parallel(count: int, job: Callable[[int], Any]) -> list[Any]:
+    """Run ``job(0..count-1)`` in ``count`` threads released together; ApiErrors become codes."""
+    barrier = threading.Barrier(count)
+
+    def start(index: int) -> Any:
+        barrier.wait()
+        try:
+            return job(index)
+        except ApiError as error:
+            return error.code
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(start, range(count)))

@@ -8,98 +8,22 @@ once (one booking) and for one payment notification delivered 10 times at once (
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import uuid
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
-import pytest
-from sqlalchemy import Engine, create_engine, func, select, text
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from platform_api.bookings.config import BookingSettings
-from platform_api.bookings.errors import ApiError
 from platform_api.bookings.holds import create_ticket_booking
 from platform_api.bookings.models import Booking, BookingStatus
 from platform_api.bookings.schemas import TicketBookingIn
 from platform_api.bookings.service import BookingContext
-from platform_api.core.db import make_engine, make_session_factory, migrate
 from platform_api.partners.models import TimeSlot
-from platform_api.partners.schemas import SlotsPut
-from platform_api.partners.service import put_slots
 from platform_api.payments.models import Payment
 from platform_api.payments.provider import PaymentNotification
-from platform_api.payments.sandbox import SandboxProvider
 from platform_api.payments.service import apply_notification
-from tests.platform_api.bookings.kit import DAY, START, VENUE, slots_body, ticket_body
+from tests.platform_api.bookings.kit import DAY, START, run_parallel, ticket_body
 
-POSTGRES_ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 ATTEMPTS = 50
 PLACES = 5
-
-
-def _sqlite(tmp_path: Any) -> Iterator[Engine]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'race.db'}")
-    yield engine
-    engine.dispose()
-
-
-def _postgres() -> Iterator[Engine]:
-    admin = create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
-    name = f"t_book_{uuid.uuid4().hex[:10]}"
-    try:
-        with admin.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as error:  # noqa: BLE001
-        admin.dispose()
-        pytest.skip(f"PostgreSQL not reachable on loopback: {type(error).__name__}")
-    engine = create_engine(
-        f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}", pool_size=20, max_overflow=40
-    )
-    yield engine
-    engine.dispose()
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.scaleout)])
-def factory(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[sessionmaker[Session]]:
-    engines = _sqlite(tmp_path) if request.param == "sqlite" else _postgres()
-    engine = next(engines)
-    migrate(engine)
-    yield make_session_factory(engine)
-    next(engines, None)
-
-
-@pytest.fixture
-def ctx() -> BookingContext:
-    return BookingContext(
-        provider=SandboxProvider(b"race-test-secret-0123456789", "http://testserver"),
-        settings=BookingSettings(_env_file=None, sweep_seconds=0),  # type: ignore[call-arg]
-    )
-
-
-@pytest.fixture
-def slot_id(factory: sessionmaker[Session]) -> int:
-    with factory() as session:
-        slots = put_slots(session, VENUE, DAY, SlotsPut.model_validate(slots_body(PLACES)), START)
-        return slots[0].id
-
-
-def _run_parallel(count: int, job: Callable[[int], Any]) -> list[Any]:
-    barrier = threading.Barrier(count)
-
-    def start(index: int) -> Any:
-        barrier.wait()
-        try:
-            return job(index)
-        except ApiError as error:
-            return error.code
-
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        return list(pool.map(start, range(count)))
 
 
 def test_concurrency_last_places_have_exactly_as_many_winners(
@@ -110,7 +34,7 @@ def test_concurrency_last_places_have_exactly_as_many_winners(
         with factory() as session:
             return create_ticket_booking(session, ctx, body, idempotency_key=None, now=START).status
 
-    outcomes = _run_parallel(ATTEMPTS, book)
+    outcomes = run_parallel(ATTEMPTS, book)
 
     assert outcomes.count(BookingStatus.HELD) == PLACES
     assert outcomes.count("sold_out") == ATTEMPTS - PLACES
@@ -132,7 +56,7 @@ def test_concurrency_one_idempotency_key_makes_one_booking(
             )
             return booking.reference
 
-    references = _run_parallel(10, book)
+    references = run_parallel(10, book)
 
     assert len(set(references)) == 1 and references[0].startswith("BK-")
     with factory() as session:
@@ -158,7 +82,7 @@ def test_concurrency_one_notification_delivered_ten_times_pays_once(
         with factory() as session:
             return apply_notification(session, ctx, note, START)
 
-    outcomes = _run_parallel(10, deliver)
+    outcomes = run_parallel(10, deliver)
 
     assert outcomes == ["confirmed"] * 10
     with factory() as session:
@@ -207,7 +131,7 @@ def test_concurrency_hotel_stays_take_every_night_or_nothing(
         with factory() as session:
             return create_hotel_booking(session, ctx, body, idempotency_key=None, now=START).status
 
-    outcomes = _run_parallel(20, book)
+    outcomes = run_parallel(20, book)
 
     assert outcomes.count(BookingStatus.HELD) == 3
     assert outcomes.count("sold_out") == 17
