@@ -42,6 +42,7 @@ from actions.bookings.understanding import (
     is_no,
     is_stop,
     is_yes,
+    number_value,
     read_choice,
     read_count,
     read_date,
@@ -60,10 +61,8 @@ _NIGHTS = re.compile(
 
 def read_nights(text: str) -> int | None:
     """ "3 nights", "住两晚", "2泊", "2박", "3 nuits", "3 Nächte", "3 noches", "3 ночи"."""
-    from actions.bookings.understanding import _number
-
     m = _NIGHTS.search(text)
-    return _number(m.group("n")) if m else None
+    return number_value(m.group("n")) if m else None
 
 
 async def read_place(client: PlatformApiClient, tracker: Tracker) -> str | None:

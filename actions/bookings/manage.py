@@ -9,6 +9,7 @@ is cleared from the tracker as soon as it has been checked.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -30,6 +31,7 @@ from actions.bookings.common import (
     platform_down,
     read_reference,
     text_of,
+    venue_name,
 )
 from actions.bookings.identity import read_phone
 from actions.bookings.understanding import is_no, is_stop, is_yes
@@ -151,8 +153,6 @@ async def describe(client: PlatformApiClient, booking: dict[str, Any], lang: str
     """The pieces every booking message uses, in the tourist's language."""
     when = ""
     if booking.get("date"):
-        import datetime as dt
-
         when = texts.day(dt.date.fromisoformat(str(booking["date"])), lang)
         if booking.get("start"):
             when += f" {booking['start']}–{booking.get('end') or ''}"
@@ -172,8 +172,6 @@ async def describe(client: PlatformApiClient, booking: dict[str, Any], lang: str
 
 
 async def _venue(client: PlatformApiClient, booking: dict[str, Any], lang: str) -> str:
-    from actions.bookings.common import venue_name
-
     venue_id = str(booking.get("venue_id") or "")
     if venue_id and booking.get("kind", "ticket") == "ticket":
         return await venue_name(client, venue_id, lang)

@@ -13,6 +13,7 @@ gives the payment link and clears the visitors' documents and the phone from the
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from rasa_sdk import Tracker
@@ -49,6 +50,7 @@ from actions.bookings.understanding import (
     read_ticket_counts,
 )
 from actions.clients.platform_api import PlatformApiError
+from bot.components.entities.dates import find_dates
 from common.logsafe import event, pseudonym
 
 MAX_TICKETS = 10
@@ -313,8 +315,6 @@ class ValidateTicketBookingForm(BookingAction):
 
 def _split_visitors(text: str) -> list[str]:
     """Several visitors in one message, one a line (or separated by ";")."""
-    import re
-
     return re.split(r"[\n;；]+", text)
 
 
@@ -332,8 +332,6 @@ def pick_slot(
 ) -> dict[str, Any] | None:
     """The slot a reply picks: its number in the offered list, its start time, or the only slot of
     the part of the day it names."""
-    from bot.components.entities.dates import find_dates
-
     index = read_choice(text, len(offered))
     if index is not None:
         return offered[index - 1]

@@ -72,7 +72,8 @@ _PART_OF_DAY = [
 ]
 
 
-def _number(token: str) -> int | None:
+def number_value(token: str) -> int | None:
+    """A number written in digits, Chinese numerals or a word ("3", "三", "three", "drei")."""
     token = token.strip().lower()
     if re.fullmatch(r"\d+|" + CN_NUMBER, token):
         return cn_to_int(token)
@@ -92,7 +93,7 @@ def _from_table(text: str, today: dt.date) -> dt.date | None:
     lowered = text.lower()
     for pattern in _IN_DAYS:
         m = pattern.search(lowered)
-        if m and (n := _number(m.group("n"))) is not None and 0 < n <= MAX_DAYS_AHEAD:
+        if m and (n := number_value(m.group("n"))) is not None and 0 < n <= MAX_DAYS_AHEAD:
             return today + dt.timedelta(days=n)
     if m := _KO_DAYS_RE.search(text):
         return today + dt.timedelta(days=_KO_DAYS[m.group("w")])
@@ -179,7 +180,7 @@ def read_ticket_counts(text: str) -> dict[str, int]:
             rf"|(?:{words})\s*(?:票)?\s*(?P<n2>\d{{1,2}}|{CN_NUMBER})\s*(?:个|個|位|名|명|张|張|枚|장|人)?",
             lowered,
         ):
-            n = _number(m.group("n") or m.group("n2") or "")
+            n = number_value(m.group("n") or m.group("n2") or "")
             if n:
                 counts[category] = counts.get(category, 0) + n
                 taken.append(m.span())
@@ -196,11 +197,11 @@ def read_ticket_counts(text: str) -> dict[str, int]:
         counts["adult"] = party[0]
     if not counts:
         ticket = re.search(_TICKETS, remaining) or re.search(_CJK_COUNTER, remaining)
-        if ticket and (n := _number(ticket.group("n"))):
+        if ticket and (n := number_value(ticket.group("n"))):
             counts["adult"] = n
     if not counts:
         bare = re.fullmatch(rf"\s*(\d{{1,2}}|{CN_NUMBER}|[a-zа-яäöüéñ]+)\s*[.!。]?\s*", remaining)
-        if bare and (n := _number(bare.group(1))):
+        if bare and (n := number_value(bare.group(1))):
             counts["adult"] = n
     return {k: v for k, v in counts.items() if v > 0}
 
@@ -214,7 +215,7 @@ def read_count(text: str) -> int | None:
     if counts:
         return sum(counts.values())
     m = re.search(rf"(?<![\d:])(\d{{1,2}}|{CN_NUMBER})(?![\d:])", text)
-    return _number(m.group(1)) if m else None
+    return number_value(m.group(1)) if m else None
 
 
 # ---------------------------------------------------------------- choices and short answers
@@ -236,7 +237,7 @@ def read_choice(text: str, options: int) -> int | None:
         + r")\s*[.)、:]?\s*(?:个|個|番|번)?\s*",
         stripped,
     )
-    if m and (n := _number(m.group(1))) and 1 <= n <= options:
+    if m and (n := number_value(m.group(1))) and 1 <= n <= options:
         return n
     for n, words in _ORDINALS.items():
         if n <= options and re.search(rf"(?<!\w)(?:{words})", stripped):

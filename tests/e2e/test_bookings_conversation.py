@@ -29,6 +29,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 VENUE = "dujiangyan"
 PARTNER_KEY = "e2e-partner-key-dujiangyan-01"  # the test venue's partner system (test slots only)
+HOTEL, HOTEL_KEY = "hotel-e2e-riverside", "e2e-partner-key-hotel-riverside-01"  # a test hotel
 CAPACITY = 10
 REFERENCE = re.compile(r"BK-\d{8}-\d+")
 
@@ -51,7 +52,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
         pytest.fail("no trained model: `make test` trains it before running the tests")
     var = tmp_path_factory.mktemp("e2e-bookings")
     ports = {"RASA_PORT": free_port(), "ACTIONS_PORT": free_port(), "PLATFORM_PORT": free_port()}
-    env = run_all_env(var, **ports, PLATFORM_PARTNER_KEYS=f"{VENUE}:{PARTNER_KEY}")
+    env = run_all_env(
+        var, **ports, PLATFORM_PARTNER_KEYS=f"{VENUE}:{PARTNER_KEY},{HOTEL}:{HOTEL_KEY}"
+    )
     process = subprocess.Popen(
         ["bash", "scripts/run_all.sh"],
         cwd=ROOT,
@@ -237,8 +240,53 @@ def test_book_pay_check_and_cancel_over_the_rest_channel(
     assert reference in done and words["cancelled"] in done, done
 
 
+def test_book_a_hotel_near_an_attraction_over_the_rest_channel(
+    stack: Stack, slots: dt.date
+) -> None:
+    """A test hotel near the venue pushes two nights; the tourist books them (held, not paid)."""
+    headers = {"X-Partner-Key": HOTEL_KEY}
+    profile = {
+        "name": "Riverside E2E Hotel",
+        "city": "Dujiangyan",
+        "near": [VENUE],
+        "room_types": [{"code": "twin", "name": "Twin room", "max_guests": 2}],
+    }
+    response = httpx.put(
+        f"{stack.platform}/api/partners/hotels/{HOTEL}", json=profile, headers=headers, timeout=30
+    )
+    assert response.status_code == 200, response.text
+    nights = [
+        {
+            "date": (slots + dt.timedelta(days=i)).isoformat(),
+            "room_type": "twin",
+            "rooms": 3,
+            "price_fen": 30000,
+        }
+        for i in range(2)
+    ]
+    response = httpx.put(
+        f"{stack.platform}/api/partners/hotels/{HOTEL}/inventory",
+        json={"nights": nights},
+        headers=headers,
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+    sender = "e2e-hotel-en"
+    asked = say(stack, sender, "I need a hotel near Dujiangyan from tomorrow for 2 nights")
+    assert "How many guests" in asked, asked
+    offer = say(stack, sender, "2 adults")
+    assert "Riverside E2E Hotel" in offer and "600" in offer, offer
+    say(stack, sender, "1")
+    say(stack, sender, "Mary Brown passport E7654321")
+    summary = say(stack, sender, "13835180663")
+    assert "E7654321" not in summary and "Riverside E2E Hotel" in summary, summary
+    held = say(stack, sender, "yes")
+    assert re.search(r"HB-\d{8}-\d+", held) and "Pay here" in held, held
+
+
 def test_the_database_holds_exactly_the_expected_rows(stack: Stack, slots: dt.date) -> None:
-    """Runs after the three conversations (file order): three cancelled, refunded bookings."""
+    """Runs after the conversations (file order): three cancelled, refunded ticket bookings and one
+    held hotel booking."""
     with sqlite3.connect(stack.log_dir / "platform.db") as db:
         bookings = db.execute(
             "SELECT reference, status, amount_fen, refund_fen, quantity, language FROM booking"
@@ -259,6 +307,7 @@ def test_the_database_holds_exactly_the_expected_rows(stack: Stack, slots: dt.da
         ("cancelled", 16000, 16000, 2, "en"),
         ("cancelled", 16000, 16000, 2, "zh"),
         ("cancelled", 8000, 8000, 1, "ja"),
+        ("held", 60000, 0, 1, "en"),  # the hotel: two nights of one twin room, not paid
     ]
     assert visitors == [
         ("en", "adult", "Mary Brown", "cn_id"),
@@ -266,6 +315,7 @@ def test_the_database_holds_exactly_the_expected_rows(stack: Stack, slots: dt.da
         ("zh", "adult", "张伟", "cn_id"),
         ("zh", "adult", "李娜", "cn_id"),
         ("ja", "adult", "田中太郎", "passport"),
+        ("en", "guest", "Mary Brown", "passport"),
     ]
     assert payments == [
         ("confirmed", 16000, 16000),
