@@ -96,7 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(module.router, dependencies=[Depends(check_public_rate_limit)])
     app.include_router(escalations.router)  # staff and bot tokens only
     app.include_router(unanswered.router)  # staff and bot tokens only
-    app.include_router(widget_routes.router)  # public: chat widget bundle, demo page, staff replies
+    app.include_router(widget_routes.router)  # public: the chat widget bundle and its demo page
     staff_setup.install(app)  # complaints, handoff, /api/staff, /console
     app.include_router(booking_routes.router)  # bookings: structured errors, own auth per route
     app.include_router(partner_routes.router)  # partner keys; live data (bot token)

@@ -23,6 +23,8 @@ export interface UiTexts {
   hint: string;
   newTab: string;
   pay: string;
+  /** Conversation starters offered as quick replies before the first message. */
+  starters: string[];
 }
 
 /** Name of each language in itself (what the picker shows). */
@@ -69,6 +71,7 @@ export const TEXTS: Record<Language, UiTexts> = {
     hint: "可以问我景点、门票、交通、天气，或请工作人员帮忙。",
     newTab: "（在新标签页打开）",
     pay: "去支付",
+    starters: ["九寨沟门票多少钱？", "怎么去大熊猫基地？", "我想找人工客服"],
   },
   en: {
     title: "智游天府 · Sichuan travel assistant",
@@ -89,6 +92,7 @@ export const TEXTS: Record<Language, UiTexts> = {
     hint: "Ask me about attractions, tickets, transport and weather, or ask for a person.",
     newTab: "(opens in a new tab)",
     pay: "Pay now",
+    starters: ["How much is the Jiuzhaigou ticket?", "How do I get to the Giant Panda Base?", "I would like to talk to a person"],
   },
   ja: {
     title: "智游天府 · 四川旅行アシスタント",
@@ -109,6 +113,7 @@ export const TEXTS: Record<Language, UiTexts> = {
     hint: "観光地、チケット、交通、天気について聞いてください。スタッフにもつなげます。",
     newTab: "（新しいタブで開きます）",
     pay: "支払う",
+    starters: ["九寨溝の入場料はいくらですか？", "パンダ基地への行き方は？", "スタッフと話したいです"],
   },
   ko: {
     title: "智游天府 · 쓰촨 여행 도우미",
@@ -129,6 +134,7 @@ export const TEXTS: Record<Language, UiTexts> = {
     hint: "관광지, 입장권, 교통, 날씨에 대해 물어보거나 직원 연결을 요청하세요.",
     newTab: "(새 탭에서 열림)",
     pay: "결제하기",
+    starters: ["주자이거우 입장료는 얼마예요?", "판다 기지는 어떻게 가요?", "상담원과 이야기하고 싶어요"],
   },
   fr: {
     title: "智游天府 · Assistant voyage du Sichuan",
@@ -149,6 +155,7 @@ export const TEXTS: Record<Language, UiTexts> = {
     hint: "Posez vos questions sur les sites, billets, transports et la météo, ou demandez une personne.",
     newTab: "(s'ouvre dans un nouvel onglet)",
     pay: "Payer",
+    starters: ["Combien coûte le billet pour Jiuzhaigou ?", "Comment aller à la base des pandas géants ?", "Je voudrais parler à quelqu'un"],
   },
   de: {
     title: "智游天府 · Sichuan-Reiseassistent",
@@ -169,6 +176,7 @@ export const TEXTS: Record<Language, UiTexts> = {
     hint: "Fragen Sie nach Sehenswürdigkeiten, Tickets, Verkehr und Wetter oder nach einem Menschen.",
     newTab: "(öffnet in einem neuen Tab)",
     pay: "Jetzt bezahlen",
+    starters: ["Was kostet der Eintritt in Jiuzhaigou?", "Wie komme ich zur Pandabasis?", "Ich möchte mit einem Menschen sprechen"],
   },
   es: {
     title: "智游天府 · Asistente de viaje de Sichuan",
@@ -189,6 +197,7 @@ export const TEXTS: Record<Language, UiTexts> = {
     hint: "Pregunte por lugares, entradas, transporte y tiempo, o pida hablar con una persona.",
     newTab: "(se abre en una pestaña nueva)",
     pay: "Pagar",
+    starters: ["¿Cuánto cuesta la entrada a Jiuzhaigou?", "¿Cómo llego a la base de los pandas gigantes?", "Quiero hablar con una persona"],
   },
   ru: {
     title: "智游天府 · Помощник путешественника по Сычуани",
@@ -209,6 +218,7 @@ export const TEXTS: Record<Language, UiTexts> = {
     hint: "Спросите о достопримечательностях, билетах, транспорте и погоде или позовите сотрудника.",
     newTab: "(откроется в новой вкладке)",
     pay: "Оплатить",
+    starters: ["Сколько стоит билет в Цзючжайгоу?", "Как добраться до базы больших панд?", "Я хочу поговорить с сотрудником"],
   },
 };
 

@@ -8,7 +8,8 @@ import type { Button, ChatMessage } from "./session";
 export function fromBotPayload(payload: unknown, now: number): ChatMessage | null {
   if (typeof payload !== "object" || payload === null) return null;
   const data = payload as Record<string, unknown>;
-  const message: ChatMessage = { from: "bot", at: now };
+  // The channel marks staff replies pushed from the console (channels/socketio_guarded.py).
+  const message: ChatMessage = { from: data.from === "staff" ? "staff" : "bot", at: now };
   if (typeof data.text === "string" && data.text.trim()) message.text = data.text;
   const buttons = parseButtons(data.quick_replies ?? data.buttons);
   if (buttons.length) message.buttons = buttons;

@@ -1,5 +1,5 @@
-// The conversation kept in the browser: an unguessable secret (never sent to Rasa), the Rasa session
-// id derived from it, the chosen language and the message history, so a reload or a reconnect
+// The conversation kept in the browser: an unguessable secret (sent only to Rasa's socket.io
+// channel, which derives the session id from it), that session id, the chosen language and the message history, so a reload or a reconnect
 // continues the same conversation and shows what was said before.
 
 import { sha256 } from "@noble/hashes/sha2.js";
@@ -23,14 +23,12 @@ export interface ChatMessage {
 }
 
 export interface SessionState {
-  /** 32 random bytes, hex. Only this browser and the platform's outbox route ever see it. */
+  /** 32 random bytes, hex. Only this browser and Rasa's socket.io channel ever see it. */
   secret: string;
   /** Rasa's sender id: derived from the secret, so knowing it does not reveal the secret. */
   sessionId: string;
   language: Language | null;
   history: ChatMessage[];
-  /** Id of the last staff message fetched from the platform's outbox. */
-  outboxCursor: number;
 }
 
 /** The Rasa sender id of a widget secret: "web-" + the first 32 hex digits of SHA-256. */
@@ -46,7 +44,7 @@ function newSecret(): string {
 
 function fresh(): SessionState {
   const secret = newSecret();
-  return { secret, sessionId: sessionIdFor(secret), language: null, history: [], outboxCursor: 0 };
+  return { secret, sessionId: sessionIdFor(secret), language: null, history: [] };
 }
 
 function validMessage(value: unknown): value is ChatMessage {
@@ -69,7 +67,6 @@ export function loadSession(storage: Storage | null): SessionState {
       sessionId: sessionIdFor(data.secret),
       language: isLanguage(data.language) ? data.language : null,
       history: history.slice(-HISTORY_LIMIT),
-      outboxCursor: typeof data.outboxCursor === "number" ? data.outboxCursor : 0,
     };
   } catch {
     return fresh();

@@ -30,7 +30,11 @@ button, select, textarea { font: inherit; }
 .tw-status { padding: 4px 12px; font-size: 13px; background: #fff4ce; color: #5c4400; }
 .tw-status:empty { display: none; }
 .tw-log { flex: 1; overflow-y: auto; margin: 0; padding: 12px; list-style: none; background: #f4f6f8; }
-.tw-hint { color: #4a5563; font-size: 14px; margin: 4px 0 12px; }
+.tw-intro { padding: 8px 12px 0; background: #f4f6f8; }
+.tw-intro:has(> [hidden]:first-child) { padding: 0; }
+.tw-hint { color: #4a5563; font-size: 14px; margin: 0 0 6px; }
+.tw-starters { margin: 0 0 6px; }
+.tw-starters[hidden], .tw-hint[hidden] { display: none; }
 .tw-msg { display: flex; flex-direction: column; margin: 0 0 10px; max-width: 85%; }
 .tw-user { margin-left: auto; align-items: flex-end; }
 .tw-text { margin: 0; padding: 8px 12px; border-radius: 14px; white-space: pre-wrap;
@@ -60,7 +64,7 @@ button, select, textarea { font: inherit; }
   color: #fff; font-weight: 600; cursor: pointer; }
 .tw-send:disabled { background: #8a96a3; cursor: not-allowed; }
 @media (max-width: 480px) {
-  .tw-panel { right: 0; bottom: 0; width: 100vw; height: 100%; border-radius: 0; }
+  .tw-panel { top: 0; right: 0; bottom: 0; left: 0; width: auto; height: auto; border-radius: 0; }
   .tw-launcher { right: 12px; bottom: 12px; }
   .tw-input { font-size: 16px; }
   .tw-msg { max-width: 92%; }

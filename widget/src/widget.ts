@@ -1,18 +1,16 @@
 // The chat widget: launcher button, dialog panel with language picker, message log (live region),
-// typing indicator and input; talks to Rasa's socket.io channel and polls the platform for staff
-// replies. All state that must survive a reload lives in SessionState (localStorage).
+// typing indicator and input; talks to Rasa's socket.io channel, which also pushes staff replies
+// from the console ("from": "staff"). All state that must survive a reload lives in SessionState (localStorage).
 
 import { io, type Socket } from "socket.io-client";
 import { LANGUAGE_NAMES, LANGUAGE_REQUESTS, LANGUAGES, TEXTS, type Language, type UiTexts } from "./i18n";
 import { fromBotPayload } from "./messages";
-import { fetchOutbox, pollOutbox } from "./outbox";
 import { el, renderMessage } from "./render";
 import { saveSession, type Button, type ChatMessage, type SessionState } from "./session";
 import { CSS } from "./styles";
 
 export const MAX_MESSAGE_CHARS = 300;
 const TYPING_TIMEOUT_MS = 20000;
-const OUTBOX_INTERVAL_MS = 5000;
 
 export interface WidgetConfig {
   rasaUrl: string;
@@ -35,6 +33,7 @@ export class ChatWidget {
   private readonly status = el("div", "tw-status");
   private readonly log = el("ol", "tw-log");
   private readonly hint = el("p", "tw-hint");
+  private readonly starters = el("div", "tw-replies tw-starters");
   private readonly typing = el("div", "tw-typing");
   private readonly form = el("form", "tw-form");
   private readonly inputLabel = el("label", "tw-sr");
@@ -42,7 +41,6 @@ export class ChatWidget {
   private readonly sendButton = el("button", "tw-send");
   private socket: Socket | null = null;
   private typingTimer: number | undefined;
-  private stopPolling: (() => void) | null = null;
   private language: Language;
 
   constructor(
@@ -64,7 +62,7 @@ export class ChatWidget {
     this.setOpen(config.startOpen, false);
   }
 
-  /** Connects to Rasa (and starts polling staff replies once there is a conversation). */
+  /** Connects to Rasa's socket.io channel. */
   start(): void {
     // HTTP long-polling only: Rasa 3.6's Sanic closes Engine.IO WebSockets right after opening
     // them (channels/socketio_guarded.py), and polling passes every proxy.
@@ -83,7 +81,6 @@ export class ChatWidget {
     socket.on("connect_error", () => this.setStatus(this.texts.reconnecting));
     socket.on("bot_uttered", (payload: unknown) => this.receive(payload));
     this.socket = socket;
-    if (this.state.history.length) this.startPolling();
   }
 
   private get texts(): UiTexts {
@@ -148,7 +145,10 @@ export class ChatWidget {
       this.send(text, text);
     });
 
-    this.panel.append(header, this.status, this.hint, this.log, this.typing, this.form);
+    this.starters.setAttribute("role", "group");
+    const intro = el("div", "tw-intro");
+    intro.append(this.hint, this.starters);
+    this.panel.append(header, this.status, intro, this.log, this.typing, this.form);
     this.root.append(this.launcher, this.panel);
   }
 
@@ -162,7 +162,19 @@ export class ChatWidget {
     this.closeButton.setAttribute("aria-label", t.close);
     this.log.setAttribute("aria-label", t.log);
     this.hint.textContent = t.hint;
-    this.hint.hidden = this.state.history.length > 0;
+    this.starters.setAttribute("aria-label", t.suggestions);
+    this.starters.replaceChildren(
+      ...t.starters.map((text) => {
+        const button = el("button", "tw-reply", text);
+        button.type = "button";
+        button.addEventListener("click", () => {
+          this.send(text, text);
+          this.input.focus();
+        });
+        return button;
+      }),
+    );
+    this.hint.hidden = this.starters.hidden = this.state.history.length > 0;
     this.inputLabel.textContent = t.placeholder;
     this.input.placeholder = t.placeholder;
     this.input.title = t.tooLong;
@@ -203,7 +215,6 @@ export class ChatWidget {
       session_id: this.state.sessionId,
     });
     this.setTyping(true);
-    if (!this.stopPolling) this.startPolling();
   }
 
   private receive(payload: unknown): void {
@@ -215,7 +226,7 @@ export class ChatWidget {
   private record(message: ChatMessage): void {
     this.state.history.push(message);
     saveSession(this.storage, this.state);
-    this.hint.hidden = true;
+    this.hint.hidden = this.starters.hidden = true;
     this.append(message, true);
   }
 
@@ -248,19 +259,5 @@ export class ChatWidget {
 
   private scrollToEnd(): void {
     this.log.scrollTop = this.log.scrollHeight;
-  }
-
-  private startPolling(): void {
-    this.stopPolling = pollOutbox(OUTBOX_INTERVAL_MS, async () => {
-      const page = await fetchOutbox(this.config.platformUrl, this.state.secret, this.state.outboxCursor);
-      if (!page) return;
-      for (const staff of page.messages) {
-        this.record({ from: "staff", text: staff.text, at: Date.now() });
-      }
-      if (page.cursor !== this.state.outboxCursor) {
-        this.state.outboxCursor = page.cursor;
-        saveSession(this.storage, this.state);
-      }
-    });
   }
 }

@@ -4,6 +4,7 @@ real socket.io client (WebSocket and polling), with a stand-in assistant that ec
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import socket
 import time
@@ -16,6 +17,7 @@ import websockets
 from rasa.core.channels.channel import UserMessage
 from sanic import Sanic
 
+from channels.handoff_relay import HandoffRelay, OutboxMessage
 from channels.socketio_guarded import ORIGINS_ENV, GuardedSocketIOInput, parse_origins
 from common.widget_session import sender_id_for
 
@@ -46,12 +48,28 @@ def free_port() -> int:
         return port
 
 
-@pytest.fixture
-async def server(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[tuple[str, Assistant]]:
-    """The channel on a Sanic server on a free loopback port; yields (base URL, assistant)."""
-    monkeypatch.setenv(ORIGINS_ENV, f"{ALLOWED}, https://widget.example")
-    assistant = Assistant()
-    channel = GuardedSocketIOInput.from_credentials(CREDENTIALS)
+class FakePlatform:
+    """The platform's conversation routes as the relay sees them (the HTTP boundary)."""
+
+    def __init__(self) -> None:
+        self.handed_off: set[str] = set()
+        self.outbox: dict[str, list[OutboxMessage]] = {}
+        self.forwarded: list[tuple[str, str]] = []
+
+    async def handoff_active(self, sender_id: str) -> bool:
+        return sender_id in self.handed_off
+
+    async def forward(self, sender_id: str, text: str) -> bool:
+        self.forwarded.append((sender_id, text))
+        return True
+
+    async def claim_outbox(self, sender_id: str) -> list[OutboxMessage]:
+        return self.outbox.pop(sender_id, [])
+
+
+@contextlib.asynccontextmanager
+async def serve(channel: GuardedSocketIOInput, assistant: Assistant) -> AsyncIterator[str]:
+    """``channel`` on a Sanic server on a free loopback port; yields its base URL."""
     # test mode: no touch-up of Sanic's own code on every start (it fails the second time)
     Sanic.test_mode = True
     app = Sanic(f"socketio_{time.monotonic_ns()}")
@@ -64,11 +82,36 @@ async def server(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[tuple[str, As
     await started.startup()
     serving = asyncio.ensure_future(started.serve_forever())
     try:
-        yield f"http://127.0.0.1:{port}", assistant
+        yield f"http://127.0.0.1:{port}"
     finally:
+        if channel._pusher is not None:
+            channel._pusher.cancel()
         serving.cancel()
         started.close()
         await started.wait_closed()
+
+
+@pytest.fixture
+async def server(monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[tuple[str, Assistant]]:
+    """The channel (no relay) served on loopback; yields (base URL, assistant)."""
+    monkeypatch.setenv(ORIGINS_ENV, f"{ALLOWED}, https://widget.example")
+    monkeypatch.delenv("PLATFORM_BOT_API_TOKEN", raising=False)
+    assistant = Assistant()
+    async with serve(GuardedSocketIOInput.from_credentials(CREDENTIALS), assistant) as base:
+        yield base, assistant
+
+
+@pytest.fixture
+async def relayed_server(
+    monkeypatch: pytest.MonkeyPatch,
+) -> AsyncIterator[tuple[str, Assistant, FakePlatform]]:
+    """The channel with the hand-off relay and a fast staff push; yields (URL, assistant, platform)."""
+    monkeypatch.setenv(ORIGINS_ENV, ALLOWED)
+    assistant, platform = Assistant(), FakePlatform()
+    channel = GuardedSocketIOInput.from_credentials({**CREDENTIALS, "push_interval_s": 0.1})
+    channel.relay = HandoffRelay(platform, lambda key, language: "")
+    async with serve(channel, assistant) as base:
+        yield base, assistant, platform
 
 
 class PollingClient:
@@ -240,3 +283,50 @@ def test_origins_are_parsed_and_a_wildcard_is_refused() -> None:
         parse_origins("*")
     with pytest.raises(ValueError, match="not an origin"):
         parse_origins("http://a.example/path")
+
+
+async def test_staff_messages_are_pushed_between_turns(
+    relayed_server: tuple[str, Assistant, FakePlatform],
+) -> None:
+    base, assistant, platform = relayed_server
+    sender_id = sender_id_for(SECRET_A)
+    async with aiohttp.ClientSession() as http:
+        client = await PollingClient.open(http, base, ALLOWED)
+        await client.emit("session_request", {"secret": SECRET_A})
+        assert await client.event() == ("session_confirm", sender_id)
+        platform.outbox[sender_id] = [OutboxMessage(kind="handoff_message", text="Staff: hello")]
+
+        assert await client.event() == ("bot_uttered", {"text": "Staff: hello", "from": "staff"})
+    assert assistant.received == []
+
+
+async def test_outbox_waits_while_no_widget_is_connected(
+    relayed_server: tuple[str, Assistant, FakePlatform],
+) -> None:
+    base, _, platform = relayed_server
+    waiting = [OutboxMessage(kind="handoff_message", text="for B")]
+    platform.outbox[sender_id_for(SECRET_B)] = waiting
+    await converse(base, SECRET_A, "hello")
+    await asyncio.sleep(0.3)
+
+    assert platform.outbox[sender_id_for(SECRET_B)] == waiting
+
+
+async def test_while_staff_hold_the_conversation_messages_go_to_them(
+    relayed_server: tuple[str, Assistant, FakePlatform],
+) -> None:
+    base, assistant, platform = relayed_server
+    sender_id = sender_id_for(SECRET_A)
+    platform.handed_off.add(sender_id)
+    async with aiohttp.ClientSession() as http:
+        client = await PollingClient.open(http, base, ALLOWED)
+        await client.emit("session_request", {"secret": SECRET_A})
+        await client.event()
+        await client.emit("user_uttered", {"message": "is anyone there?", "session_id": sender_id})
+        for _ in range(50):
+            if platform.forwarded:
+                break
+            await asyncio.sleep(0.02)
+
+    assert platform.forwarded == [(sender_id, "is anyone there?")]
+    assert assistant.received == []

@@ -1,0 +1,92 @@
+"""Fixtures of the widget's browser tests: the real stack (scripts/run_all.sh, as tests/e2e starts
+it, on its own spare ports so both families can run in one session) and a headless Chromium.
+
+Imported by name into ``test_widget.py`` (self-contained: no other conftest is needed)."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+from knowledge_base.turn_bench import stop_stack
+from tests.e2e.conftest import Stack, read_secrets, run_all_env
+
+ROOT = Path(__file__).resolve().parents[2]
+PORTS = {"RASA_PORT": "15205", "ACTIONS_PORT": "15255", "PLATFORM_PORT": "18200"}
+STAFF_USER = "widget-supervisor"
+STAFF_PASSWORD = "widget-test-password-4c1d9e"  # noqa: S105 - a throwaway test account
+# Staff are on duty around the clock in this run, so a hand-off is live whenever the test runs.
+OVERRIDES = {
+    **PORTS,
+    "PLATFORM_STAFF_ADMIN_USER": STAFF_USER,
+    "PLATFORM_STAFF_ADMIN_PASSWORD": STAFF_PASSWORD,
+    "PLATFORM_OFFICE_WEEKDAYS": "mon,tue,wed,thu,fri,sat,sun",
+    "PLATFORM_OFFICE_HOURS": "00:00-23:59",
+}
+SCREENSHOTS = ROOT / "reports" / "screenshots"
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    """Rasa, action server and platform API with the trained model and the built widget."""
+    if not (ROOT / "models" / "current").exists():
+        pytest.fail("no trained model: `make test` trains it before running the tests")
+    if not (ROOT / "platform_api" / "widget" / "static" / "widget.js").exists():
+        pytest.fail("the widget is not built: `make test` runs `make widget` first")
+    var = tmp_path_factory.mktemp("widget-stack")
+    process = subprocess.Popen(
+        ["bash", "scripts/run_all.sh"],
+        cwd=ROOT,
+        env=run_all_env(var, **OVERRIDES),
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 420
+        assert process.stdout is not None
+        for line in process.stdout:
+            if "all up" in line:
+                break
+            if time.monotonic() > deadline or process.poll() is not None:
+                pytest.fail(f"servers did not start; logs in {var}: {line}")
+        yield Stack(
+            rasa=f"http://127.0.0.1:{PORTS['RASA_PORT']}",
+            actions=f"http://127.0.0.1:{PORTS['ACTIONS_PORT']}",
+            platform=f"http://127.0.0.1:{PORTS['PLATFORM_PORT']}",
+            log_dir=var,
+            secrets=read_secrets(var / "secrets.env"),
+        )
+    finally:
+        if process.poll() is None:
+            stop_stack(process)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Browser]:
+    """Debian's headless Chromium (fails, not skips: the widget's acceptance needs it)."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: the browser tests drive Debian's Chromium")
+    with sync_playwright() as playwright:
+        # Local Network Access checks off: a test page on another loopback origin may load the
+        # widget, so that Rasa's origin check (not Chromium's) is what refuses it.
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=["--no-sandbox", "--disable-features=LocalNetworkAccessChecks"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def widget_shots() -> Path:
+    """``reports/screenshots/`` (kept after the run)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    return SCREENSHOTS
