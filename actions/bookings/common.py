@@ -16,6 +16,7 @@ from rasa_sdk.events import EventType, SlotSet
 
 from actions.base import PlatformAction
 from actions.bookings.texts import CHINA
+from actions.bookings.understanding import is_stop
 from actions.clients.platform_api import PlatformApiClient, PlatformApiError
 from actions.knowledge import session_language
 from common.logsafe import event, pseudonym
@@ -23,6 +24,8 @@ from common.logsafe import event, pseudonym
 logger = logging.getLogger("actions.bookings")
 
 REQUESTED_SLOT = "requested_slot"
+STOP_CONFIDENCE = 0.8
+"""A ``stop`` intent at least this confident ends a form even without a stop word."""
 OUTCOME = "booking_outcome"
 """Why a form ended early: ``stopped`` (the tourist asked) or ``unavailable`` (platform down)."""
 _REFERENCE = re.compile(
@@ -79,6 +82,20 @@ def text_of(tracker: Tracker) -> str:
 def intent_of(tracker: Tracker) -> str:
     """The intent of the latest message."""
     return str((tracker.latest_message.get("intent") or {}).get("name") or "")
+
+
+def wants_to_stop(tracker: Tracker) -> bool:
+    """ "cancel"/"stop"/"算了" in any language, or a confident ``stop`` intent on a message
+    without numbers ("I don't want to continue")."""
+    text = text_of(tracker)
+    if is_stop(text):
+        return True
+    intent = tracker.latest_message.get("intent") or {}
+    return (
+        intent.get("name") == "stop"
+        and float(intent.get("confidence") or 0) >= STOP_CONFIDENCE
+        and not re.search(r"\d", text)
+    )
 
 
 def language_of(tracker: Tracker) -> str:

@@ -35,12 +35,12 @@ from actions.bookings.common import (
     platform_down,
     text_of,
     venue_name,
+    wants_to_stop,
 )
 from actions.bookings.identity import Visitor, mask_phone, read_phone, read_visitor
 from actions.bookings.understanding import (
     CN_NUMBER,
     is_no,
-    is_stop,
     is_yes,
     number_value,
     read_choice,
@@ -170,7 +170,7 @@ class ValidateHotelBookingForm(BookingAction):
         if not requested:
             return []
         text = text_of(tracker)
-        if is_stop(text) and not (requested == "hotel_confirmed" and is_yes(text)):
+        if wants_to_stop(tracker) and not (requested == "hotel_confirmed" and is_yes(text)):
             return end_form("stopped")
         handler = getattr(self, f"_read_{requested}", None)
         if handler is None:

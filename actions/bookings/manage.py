@@ -32,9 +32,10 @@ from actions.bookings.common import (
     read_reference,
     text_of,
     venue_name,
+    wants_to_stop,
 )
 from actions.bookings.identity import read_phone
-from actions.bookings.understanding import is_no, is_stop, is_yes
+from actions.bookings.understanding import is_no, is_yes
 from actions.clients.platform_api import PlatformApiClient, PlatformApiError
 from common.logsafe import event, pseudonym
 
@@ -109,11 +110,11 @@ class ValidateBookingLookupForm(BookingAction):
         if requested == "cancel_confirmed":
             if is_yes(text, intent_of(tracker)):
                 return [SlotSet("cancel_confirmed", True)]
-            if is_no(text, intent_of(tracker)) or is_stop(text):
+            if is_no(text, intent_of(tracker)) or wants_to_stop(tracker):
                 return end_form("kept")
             dispatcher.utter_message(response="utter_booking_confirm_unclear")
             return [SlotSet("cancel_confirmed", None)]
-        if is_stop(text):
+        if wants_to_stop(tracker):
             return end_form("stopped")
         if requested == "booking_ref":
             reference = read_reference(text)

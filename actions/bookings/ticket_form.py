@@ -37,11 +37,11 @@ from actions.bookings.common import (
     platform_down,
     text_of,
     venue_name,
+    wants_to_stop,
 )
 from actions.bookings.identity import Visitor, mask_phone, read_phone, read_visitor
 from actions.bookings.understanding import (
     is_no,
-    is_stop,
     is_yes,
     part_of_day_of,
     read_choice,
@@ -156,11 +156,7 @@ class ValidateTicketBookingForm(BookingAction):
         if not requested:
             return []  # activation: action_start_ticket_booking checked what it set
         text = text_of(tracker)
-        if (
-            is_stop(text)
-            and requested != "booking_confirmed"
-            or (requested == "booking_confirmed" and is_stop(text) and not is_yes(text))
-        ):
+        if wants_to_stop(tracker) and not (requested == "booking_confirmed" and is_yes(text)):
             return end_form("stopped")
         handler = getattr(self, f"_read_{requested}", None)
         if handler is None:

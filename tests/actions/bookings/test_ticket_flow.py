@@ -370,3 +370,21 @@ async def test_the_last_place_taken_meanwhile_is_explained_and_nothing_is_booked
     said = await second.run(ActionSubmitTicketBooking(api))
     assert responses(said) == ["utter_booking_sold_out"] and said[0]["slot"] == "09:00–10:00"
     assert second.slots["booking_visitors"] is None and second.slots["booking_phone"] is None
+
+
+async def test_a_confident_stop_intent_leaves_the_form_but_not_an_answer_with_numbers(
+    api: PlatformApiClient, http: httpx.AsyncClient
+) -> None:
+    await push_slots(http, visit_day())
+    conv = Conversation(language="en")
+    conv.user("book tickets for Dujiangyan tomorrow", "book_ticket", ATTRACTION)
+    await conv.run(ActionStartTicketBooking(api))
+    conv.form = "ticket_booking_form"
+    await conv.ask(ask_actions(api))
+    await conv.answer("1", ValidateTicketBookingForm(api))
+    assert await conv.ask(ask_actions(api)) == "booking_tickets"
+    await conv.answer("2 adults", ValidateTicketBookingForm(api), intent="stop")
+    assert conv.slots["booking_tickets"] == {"adult": 2}
+    await conv.ask(ask_actions(api))
+    await conv.answer("I don't want to continue", ValidateTicketBookingForm(api), intent="stop")
+    assert conv.slots["booking_outcome"] == "stopped" and conv.slots["requested_slot"] is None
