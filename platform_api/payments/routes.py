@@ -65,7 +65,8 @@ async def sandbox_notify(
 
 def _check_token(request: Request, reference: str, token: str) -> None:
     expected = app_provider(request.app).page_token(reference)
-    if not hmac.compare_digest(expected, token):
+    # bytes: compare_digest refuses non-ASCII str, and a link may carry anything
+    if not hmac.compare_digest(expected.encode(), token.encode()):
         raise ApiError(403, "bad_pay_link", "this payment link is not valid")
 
 

@@ -132,7 +132,7 @@ def list_complaints(
     overdue: bool | None = None,
     due_before: dt.datetime | None = None,
     assigned_to: Annotated[str | None, Query(max_length=64)] = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[dict[str, Any]]:
     """The complaint queue as a JSON list, soonest deadline first; phones masked.
@@ -257,7 +257,7 @@ def list_escalations(
     status: Annotated[Literal["open", "assigned", "closed"] | None, Query()] = None,
     language: Annotated[str | None, Query(max_length=16)] = None,
     active: bool | None = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> list[dict[str, Any]]:
     """Escalations as a JSON list, active handoffs first (total in ``X-Total-Count``)."""

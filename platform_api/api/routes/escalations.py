@@ -59,7 +59,7 @@ def create_escalation(
 def list_escalations(
     session: SessionDep,
     status_filter: Annotated[EscalationStatus | None, Query(alias="status")] = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> EscalationsPublic:
     """Escalations, newest first (static staff token)."""

@@ -38,7 +38,7 @@ def list_unanswered(
     session: SessionDep,
     language: Annotated[str | None, Query(max_length=16)] = None,
     reason: Annotated[str | None, Query(max_length=32)] = None,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> UnansweredList:
     """Unanswered questions, newest first, and the places asked for most (staff only)."""
