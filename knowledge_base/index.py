@@ -158,9 +158,13 @@ def resolve(directory: Path) -> Path:
 
 
 def point_current(root: Path, version: str) -> Path:
-    """Atomically make ``root/current`` point at ``root/version``."""
+    """Atomically make ``root/current`` point at ``root/version``.
+
+    The new pointer is made under a name of this process's own and renamed over the old one, so a
+    reader sees either version, never a missing or half-written pointer (two builds at once: last wins).
+    """
     link = root / CURRENT
-    tmp = root / f".{CURRENT}.tmp"
+    tmp = root / f".{CURRENT}.{os.getpid()}.tmp"
     if tmp.is_symlink() or tmp.exists():
         tmp.unlink()
     try:
