@@ -183,6 +183,27 @@ class CustomerService:
             raise WeChatApiError(-1, type(error).__name__) from None
         return data if isinstance(data, dict) else {"errcode": -1}
 
+    async def typing(self, openid: str) -> bool:
+        """Show "typing..." to the tourist (``custom/typing``; not a message, so outside the
+        window count). WeChat refuses it without a recent interaction (45080) or while one is
+        shown (45081); any refusal is only logged."""
+        try:
+            token = await self.tokens.get()
+            http = await self.tokens.session()
+            async with http.post(
+                f"{self.tokens.api_base}/cgi-bin/message/custom/typing",
+                params={"access_token": token},
+                json={"touser": openid, "command": "Typing"},
+            ) as response:
+                data = await response.json(content_type=None)
+        except (TimeoutError, aiohttp.ClientError, ValueError, WeChatApiError) as error:
+            logger.info(event("wechat.typing.failed", error=type(error).__name__))
+            return False
+        code = int(data.get("errcode", 0) or 0) if isinstance(data, dict) else -1
+        if code:
+            logger.info(event("wechat.typing.refused", errcode=code))
+        return code == 0
+
     async def send_text(self, openid: str, content: str) -> None:
         """Send one text (``WeChatApiError`` when WeChat refuses it after a token refresh)."""
         payload = {"touser": openid, "msgtype": "text", "text": {"content": content}}

@@ -340,6 +340,7 @@ class WeChatInput(InputChannel):
         )
         done, _ = await asyncio.wait({turn}, timeout=max(0.0, deadline - time.monotonic()))
         if turn not in done:
+            self._spawn(self.service.typing(inbound.from_user))
             self._spawn(self._deliver_later(turn, inbound.from_user))
             return SUCCESS
         return self._answer_now(inbound, turn.result())

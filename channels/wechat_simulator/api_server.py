@@ -24,7 +24,8 @@ class CustomMessage:
 
 
 class ApiServer:
-    """``/cgi-bin/token`` and ``/cgi-bin/message/custom/send`` with WeChat's error codes.
+    """``/cgi-bin/token``, ``/cgi-bin/message/custom/send`` and ``.../custom/typing`` with WeChat's
+    error codes.
 
     Tokens are checked (40001 for an unknown or revoked one); each tourist may receive
     ``window_limit`` customer-service messages (45047 beyond), reset by :meth:`open_window`.
@@ -46,6 +47,7 @@ class ApiServer:
         self.token_requests = 0
         self.messages: list[CustomMessage] = []
         self.rejected: list[int] = []
+        self.typing: list[str] = []
         self._sent_per_user: dict[str, int] = {}
         self._runner: web.AppRunner | None = None
         self.base_url = ""
@@ -93,6 +95,15 @@ class ApiServer:
         self._arrived.set()
         return web.json_response({"errcode": 0, "errmsg": "ok"})
 
+    async def _typing(self, request: web.Request) -> web.Response:
+        if request.query.get("access_token") not in self.valid_tokens:
+            return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
+        payload = json.loads(await request.read())
+        if payload.get("command") not in ("Typing", "CancelTyping"):
+            return web.json_response({"errcode": 45072, "errmsg": "command invalid"})
+        self.typing.append(str(payload.get("touser", "")))
+        return web.json_response({"errcode": 0, "errmsg": "ok"})
+
     def to(self, openid: str) -> list[CustomMessage]:
         """Messages sent to ``openid`` so far."""
         return [m for m in self.messages if m.touser == openid]
@@ -113,6 +124,7 @@ class ApiServer:
         app = web.Application()
         app.router.add_get("/cgi-bin/token", self._token)
         app.router.add_post("/cgi-bin/message/custom/send", self._custom_send)
+        app.router.add_post("/cgi-bin/message/custom/typing", self._typing)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, host, port)

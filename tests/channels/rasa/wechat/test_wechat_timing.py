@@ -28,6 +28,7 @@ async def test_slow_turn_answers_success_within_5s_then_customer_service(stack: 
     assert messages[0].msgtype == "text"
     assert messages[0].received_at - started == pytest.approx(6.0, abs=1.0)
     assert len(stack.assistant.received) == 1
+    assert stack.api.typing == [OPENID]  # "typing..." shown while the tourist waits
 
 
 async def test_fast_turn_first_message_passive_rest_by_customer_service(stack: Stack) -> None:
