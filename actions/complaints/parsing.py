@@ -7,6 +7,7 @@ returns a normalised value or ``None`` when the text is not one, and never raise
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -452,6 +453,10 @@ _CN_NUMERAL = re.compile("[零〇一壹二两兩贰三叁四五六七八九十�
 _PUNCTUATION = re.compile(r"[\s!?.,;:。！？，、；：~…\"'“”‘’()（）「」]+")
 
 
+MAX_AMOUNT_YUAN = 10_000_000
+"""Larger amounts are read as no amount (the form asks again)."""
+
+
 def normalise(text: str) -> str:
     """Lower-case NFKC text with surrounding punctuation removed and inner spaces collapsed."""
     folded = unicodedata.normalize("NFKC", text).casefold()
@@ -523,6 +528,8 @@ def amount_fen(text: str) -> int | None:
     match = _NUMBER.search(compact)
     if match:
         yuan = float(match.group(0).replace(",", "."))
+        if not math.isfinite(yuan) or yuan > MAX_AMOUNT_YUAN:
+            return None  # "999…9 yuan" is not an amount anyone paid: the form asks again
         return round(yuan * 100)
     numeral = _CN_NUMERAL.search(text)
     if numeral:
