@@ -26,6 +26,7 @@ from platform_api.payments import routes as payment_routes
 from platform_api.devices.routes import routes as device_routes
 from platform_api.warmup import start_kb_warmup
 from platform_api.widget import routes as widget_routes
+from platform_api.identity import routes as identity_routes
 
 logger = logging.getLogger("platform_api")
 
@@ -97,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(escalations.router)  # staff and bot tokens only
     app.include_router(unanswered.router)  # staff and bot tokens only
     app.include_router(widget_routes.router)  # public: the chat widget bundle and its demo page
+    app.include_router(identity_routes.router)  # phone verification across channels (bot token)
     staff_setup.install(app)  # complaints, handoff, /api/staff, /console
     app.include_router(booking_routes.router)  # bookings: structured errors, own auth per route
     app.include_router(partner_routes.router)  # partner keys; live data (bot token)
