@@ -69,6 +69,7 @@ VENUE_TTL_S = 12 * 3600.0
 LOCATION_TTL_S = 3600.0
 NEARBY_RADIUS_KM = 50
 WINDOW_S = 48 * 3600.0
+AFTER_PASSIVE_S = 0.5
 Handler = Callable[[UserMessage], Awaitable[Any]]
 
 
@@ -352,8 +353,13 @@ class WeChatInput(InputChannel):
         if not texts:
             return SUCCESS
         if len(texts) > 1:
-            self._spawn(self.service.send_all(inbound.from_user, texts[1:]))
+            self._spawn(self._send_after_passive(inbound.from_user, texts[1:]))
         return self._reply(inbound, texts[0])
+
+    async def _send_after_passive(self, openid: str, texts: list[str]) -> None:
+        """The rest of a turn, a moment after the passive reply so the tourist reads them in order."""
+        await asyncio.sleep(AFTER_PASSIVE_S)
+        await self.service.send_all(openid, texts)
 
     # ----------------------------------------------------------------- message types
 

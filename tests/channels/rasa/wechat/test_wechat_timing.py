@@ -35,8 +35,10 @@ async def test_fast_turn_first_message_passive_rest_by_customer_service(stack: S
     delivery = await stack.sender().deliver(stack.sender().text(OPENID, "three"))
     assert delivery.reply is not None and delivery.reply["Content"] == "part 1"
     assert delivery.final.seconds < 1.0
+    answered_at = time.monotonic()
     messages = await stack.api.wait_for(OPENID, 2)
     assert [m.content for m in messages] == ["part 2", "part 3"]
+    assert messages[0].received_at - answered_at >= 0.4  # after the passive reply, in order
 
 
 async def test_retry_of_an_answered_message_is_not_handled_again(stack: Stack) -> None:
