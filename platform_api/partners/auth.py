@@ -10,11 +10,12 @@ from __future__ import annotations
 import hmac
 from typing import Annotated
 
-from fastapi import Depends, Header
+from fastapi import Depends, Header, Path
 
 from platform_api.api.deps import SettingsDep
 from platform_api.bookings.errors import ApiError
 from platform_api.core.config import Settings
+from platform_api.partners.catalog import VENUE_ID_PATTERN
 
 
 def venues_for_key(settings: Settings, presented: str) -> set[str]:
@@ -36,12 +37,26 @@ def require_partner_for(settings: Settings, presented: str | None, venue_id: str
         raise ApiError(403, "forbidden_venue", "this partner key may not write this venue")
 
 
-def partner_key_header(
-    x_partner_key: Annotated[str | None, Header(alias="X-Partner-Key")] = None,
-) -> str | None:
-    """The presented partner key (checked against the path's venue by the route)."""
-    return x_partner_key
+PartnerKeyHeader = Annotated[str | None, Header(alias="X-Partner-Key", max_length=256)]
 
 
-PartnerKey = Annotated[str | None, Depends(partner_key_header)]
-__all__ = ["PartnerKey", "SettingsDep", "require_partner_for", "venues_for_key"]
+def require_venue_partner(
+    settings: SettingsDep,
+    venue_id: Annotated[str, Path(pattern=VENUE_ID_PATTERN)],
+    x_partner_key: PartnerKeyHeader = None,
+) -> None:
+    """Route dependency: the key covers the path's ``venue_id`` (checked before the body)."""
+    require_partner_for(settings, x_partner_key, venue_id)
+
+
+def require_hotel_partner(
+    settings: SettingsDep,
+    hotel_id: Annotated[str, Path(pattern=VENUE_ID_PATTERN)],
+    x_partner_key: PartnerKeyHeader = None,
+) -> None:
+    """Route dependency: the key covers the path's ``hotel_id``."""
+    require_partner_for(settings, x_partner_key, hotel_id)
+
+
+VenuePartner = Depends(require_venue_partner)
+HotelPartner = Depends(require_hotel_partner)

@@ -24,12 +24,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Path, Query
 from sqlalchemy import select
 
-from platform_api.api.deps import CurrentBot, SessionDep, SettingsDep
+from platform_api.api.deps import CurrentBot, SessionDep
 from platform_api.bookings.deps import NowDep
 from platform_api.bookings.errors import StructuredErrorRoute
 from platform_api.bookings.models import Booking, BookingStatus
 from platform_api.partners import service
-from platform_api.partners.auth import PartnerKey, require_partner_for
+from platform_api.partners.auth import HotelPartner, VenuePartner
 from platform_api.partners.catalog import VENUE_ID_PATTERN
 from platform_api.partners.live import latest_venue_data
 from platform_api.partners.models import LiveReading, TimeSlot, Venue
@@ -56,18 +56,15 @@ def _reading(reading: LiveReading, stored: bool) -> dict[str, Any]:
     }
 
 
-@router.put("/api/partners/venues/{venue_id}/slots/{date}")
+@router.put("/api/partners/venues/{venue_id}/slots/{date}", dependencies=[VenuePartner])
 def put_slots(
     session: SessionDep,
-    settings: SettingsDep,
     now: NowDep,
-    key: PartnerKey,
     venue_id: VenuePath,
     date: dt.date,
     body: SlotsPut,
 ) -> dict[str, Any]:
     """Replace the day's slots (slots left out close; places already sold stay valid)."""
-    require_partner_for(settings, key, venue_id)
     slots = service.put_slots(session, venue_id, date, body, now)
     return {
         "venue_id": venue_id,
@@ -87,17 +84,14 @@ def put_slots(
     }
 
 
-@router.put("/api/partners/venues/{venue_id}/refund-rule")
+@router.put("/api/partners/venues/{venue_id}/refund-rule", dependencies=[VenuePartner])
 def put_refund_rule(
     session: SessionDep,
-    settings: SettingsDep,
     now: NowDep,
-    key: PartnerKey,
     venue_id: VenuePath,
     body: RefundRulePut,
 ) -> dict[str, Any]:
     """Full refund until N hours before the visit, a percentage after (hotels: before check-in)."""
-    require_partner_for(settings, key, venue_id)
     venue = session.get(Venue, venue_id) or service.attraction_venue(session, venue_id, now)
     service.put_refund_rule(session, venue, body, now)
     return {
@@ -107,73 +101,58 @@ def put_refund_rule(
     }
 
 
-@router.put("/api/partners/venues/{venue_id}/visitors")
+@router.put("/api/partners/venues/{venue_id}/visitors", dependencies=[VenuePartner])
 def put_visitors(
     session: SessionDep,
-    settings: SettingsDep,
     now: NowDep,
-    key: PartnerKey,
     venue_id: VenuePath,
     body: VisitorsPut,
 ) -> dict[str, Any]:
     """The current visitor count; a reading older than the stored one is ignored (``stored``)."""
-    require_partner_for(settings, key, venue_id)
     return _reading(*service.put_visitors(session, venue_id, body, now))
 
 
-@router.put("/api/partners/venues/{venue_id}/weather")
+@router.put("/api/partners/venues/{venue_id}/weather", dependencies=[VenuePartner])
 def put_weather(
     session: SessionDep,
-    settings: SettingsDep,
     now: NowDep,
-    key: PartnerKey,
     venue_id: VenuePath,
     body: WeatherPut,
 ) -> dict[str, Any]:
     """Current weather at the venue; an older reading than the stored one is ignored."""
-    require_partner_for(settings, key, venue_id)
     return _reading(*service.put_weather(session, venue_id, body, now))
 
 
-@router.put("/api/partners/hotels/{hotel_id}")
+@router.put("/api/partners/hotels/{hotel_id}", dependencies=[HotelPartner])
 def put_hotel(
     session: SessionDep,
-    settings: SettingsDep,
     now: NowDep,
-    key: PartnerKey,
     hotel_id: VenuePath,
     body: HotelPut,
 ) -> dict[str, Any]:
     """Create or update a hotel (name, city, nearby attractions, room types)."""
-    require_partner_for(settings, key, hotel_id)
     hotel = service.put_hotel(session, hotel_id, body, now)
     return {"hotel_id": hotel.id, "name": hotel.name, "city": hotel.city}
 
 
-@router.put("/api/partners/hotels/{hotel_id}/inventory")
+@router.put("/api/partners/hotels/{hotel_id}/inventory", dependencies=[HotelPartner])
 def put_inventory(
     session: SessionDep,
-    settings: SettingsDep,
     now: NowDep,
-    key: PartnerKey,
     hotel_id: VenuePath,
     body: InventoryPut,
 ) -> dict[str, Any]:
     """Rooms and nightly prices per room type and night."""
-    require_partner_for(settings, key, hotel_id)
     return {"hotel_id": hotel_id, "nights": service.put_inventory(session, hotel_id, body, now)}
 
 
-@router.get("/api/partners/venues/{venue_id}/bookings")
+@router.get("/api/partners/venues/{venue_id}/bookings", dependencies=[VenuePartner])
 def venue_bookings(
     session: SessionDep,
-    settings: SettingsDep,
-    key: PartnerKey,
     venue_id: VenuePath,
     date: dt.date,
 ) -> dict[str, Any]:
     """Confirmed ticket bookings of one day, unmasked: only the venue's own key may read them."""
-    require_partner_for(settings, key, venue_id)
     rows = session.execute(
         select(Booking, TimeSlot)
         .join(TimeSlot, Booking.slot_id == TimeSlot.id)
