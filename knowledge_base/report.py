@@ -4,8 +4,9 @@ Writes ``reports/kb-report.html`` (charts embedded as PNG): the acceptance figur
 slot and per entry, facts by age, source domains, facts without a second source, facts over two
 years old, conflicts, the temporarily allow-listed sources, and the questions tourists asked that
 the knowledge base could not answer (the platform's ``unanswered_question`` table, read from
-``--db`` or ``PLATFORM_DATABASE_URL``, else the default ``var/platform.db``; skipped when there is
-no database). Prints the acceptance figures.
+``--db`` or ``PLATFORM_DATABASE_URL``, else the default ``var/platform.db``, or from a running
+platform's ``GET /api/kb/unanswered`` with ``--api URL`` and ``PLATFORM_STAFF_API_TOKEN``; skipped
+when there is none). Prints the acceptance figures.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from knowledge_base.coverage import (
     NO_SOURCE_DATE,
@@ -87,6 +89,44 @@ def read_unanswered(database_url: str | None, limit: int = 30) -> Unanswered:
         total=int(total),
         places=[(str(p), int(n)) for p, n in places],
         recent=[(str(a)[:16], str(lang), str(p), str(q)) for a, lang, p, q in recent],
+    )
+
+
+def fetch_unanswered(
+    api_url: str, staff_token: str | None, limit: int = 30, client: Any = None
+) -> Unanswered:
+    """The same from a running platform's ``GET /api/kb/unanswered`` (staff token).
+
+    ``client`` is an ``httpx.Client`` (default: a plain one).
+    """
+    if not staff_token:
+        return Unanswered(False, "no staff token (set PLATFORM_STAFF_API_TOKEN) for --api")
+    import httpx
+
+    http = client if client is not None else httpx.Client()
+    try:
+        response = http.get(
+            api_url.rstrip("/") + "/api/kb/unanswered",
+            params={"limit": limit},
+            headers={"Authorization": f"Bearer {staff_token}"},
+            timeout=10.0,
+        )
+        if response.status_code != 200:
+            return Unanswered(False, f"{api_url} answered HTTP {response.status_code}")
+        body = response.json()
+    except (httpx.HTTPError, ValueError, KeyError) as exc:
+        return Unanswered(False, f"could not read {api_url}: {type(exc).__name__}")
+    finally:
+        if client is None:
+            http.close()
+    return Unanswered(
+        True,
+        total=int(body["count"]),
+        places=[(str(p["place"]), int(p["count"])) for p in body["top_places"]][:limit],
+        recent=[
+            (str(r["created_at"])[:16], str(r["language"]), str(r["place"]), str(r["question"]))
+            for r in body["data"]
+        ],
     )
 
 
@@ -246,6 +286,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--entries", type=Path, default=DEFAULT_ENTRIES_DIR)
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
     parser.add_argument("--db", default=None, help="SQLAlchemy URL of the platform database")
+    parser.add_argument(
+        "--api", default=None, help="read them from a running platform instead (base URL)"
+    )
     parser.add_argument("--no-db", action="store_true", help="skip the unanswered questions")
     args = parser.parse_args(argv)
     today = dt.date.today()
@@ -253,8 +296,10 @@ def main(argv: list[str] | None = None) -> int:
     fig_data = compute(entries, today)
     same = args.entries.resolve() == DEFAULT_ENTRIES_DIR.resolve()
     allowlist = load_allowlist() if same else []
-    url = None if args.no_db else (args.db or default_database_url())
-    unanswered = read_unanswered(url)
+    if args.api and not args.no_db:
+        unanswered = fetch_unanswered(args.api, os.environ.get("PLATFORM_STAFF_API_TOKEN"))
+    else:
+        unanswered = read_unanswered(None if args.no_db else (args.db or default_database_url()))
     page = render_html(entries, fig_data, allowlist, unanswered, today)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(page, encoding="utf-8")
