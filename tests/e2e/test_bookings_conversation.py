@@ -323,3 +323,23 @@ def test_the_database_holds_exactly_the_expected_rows(stack: Stack, slots: dt.da
         ("confirmed", 8000, 8000),
     ]
     assert places == [(CAPACITY, 0)]  # every place given back
+
+
+def test_the_logs_hold_no_phone_or_document_number(stack: Stack, slots: dt.date) -> None:
+    """Rasa's, the action server's and the platform's logs after the conversations above."""
+    secrets = [
+        "13835180661",
+        "13835180662",
+        "13835180663",
+        "9012345678",
+        cn_id(301),
+        cn_id(302),
+        cn_id(303),
+        "E12345678",
+        "TK1234567",
+        "E7654321",
+    ]
+    logs = {path.name: path.read_text("utf-8") for path in stack.log_dir.glob("*.log")}
+    assert {"rasa.log", "actions.log", "platform.log"} <= set(logs)
+    leaks = [(name, secret) for name, text in logs.items() for secret in secrets if secret in text]
+    assert leaks == []
