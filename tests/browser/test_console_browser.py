@@ -46,7 +46,7 @@ def test_staff_reply_and_resolution_reach_the_tourist_and_the_dashboard(
     console_platform: Platform, console_page: Page
 ) -> None:
     reference = _file(console_platform)
-    _file(
+    zh_reference = _file(
         console_platform,
         language="zh",
         user_id="browser-tourist-zh",
@@ -86,6 +86,17 @@ def test_staff_reply_and_resolution_reach_the_tourist_and_the_dashboard(
     assert resolved_after == resolved_before + 1
     assert final["status"] == "resolved"
     assert final["outcome"] == "店舗が差額62元を返金しました。"
+
+    open_complaint(console_page, console_platform.base_url, zh_reference, language="zh")
+    expect(console_page.locator(".facts")).to_contain_text("中文")
+    expect(console_page.locator(".description")).to_have_text(
+        "<script>alert(1)</script>"
+    )  # as text
+    zh_sent = reply(console_page, canned_label="We are contacting the business")
+    with console_platform.api() as api:
+        zh_status = api.get(f"/api/complaints/{zh_reference}", params={"phone": PHONE}).json()
+    assert zh_sent.startswith("我们正在与相关商家核实情况")
+    assert zh_status["latest_reply"]["text"] == zh_sent
 
 
 def test_staff_talk_to_a_handed_off_tourist_and_hand_back(

@@ -165,3 +165,18 @@ def test_conversation_routes_need_the_service_token(
 
     assert none.status_code == 401
     assert staff_session.status_code == 401
+
+
+def test_closing_with_the_static_staff_token_ends_the_handoff(
+    client: TestClient, staff_headers: dict[str, str]
+) -> None:
+    reference = client.post("/api/escalations", json=handoff_body()).json()["reference"]
+
+    closed = client.patch(
+        f"/api/escalations/{reference}", json={"status": "closed"}, headers=staff_headers
+    )
+
+    assert closed.status_code == 200
+    assert client.get("/api/conversations/web-abc/handoff").json()["active"] is False
+    claimed = client.post("/api/conversations/web-abc/outbox/claim").json()["messages"]
+    assert [m["kind"] for m in claimed] == ["handoff_ended"]
