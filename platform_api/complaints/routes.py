@@ -10,6 +10,7 @@ from platform_api.api.deps import CurrentBot, SessionDep, app_retriever
 from platform_api.complaints import erasure, evidence, service
 from platform_api.complaints.deps import CaseSettingsDep
 from platform_api.complaints.errors import ApiError, EnvelopeRoute
+from platform_api.complaints.guess_limit import GuessLimiter
 from platform_api.complaints.schemas import (
     COMPLAINT_REFERENCE,
     ComplaintCreate,
@@ -46,6 +47,14 @@ def _check_venue(request: Request, venue_id: str | None) -> None:
         raise ApiError(422, f"venue_id: {venue_id} is not a knowledge-base entry")
 
 
+def _guess_limiter(request: Request) -> GuessLimiter:
+    limiter: GuessLimiter | None = getattr(request.app.state, "complaint_guess_limiter", None)
+    if limiter is None:
+        limiter = GuessLimiter()
+        request.app.state.complaint_guess_limiter = limiter
+    return limiter
+
+
 @router.post("", status_code=status.HTTP_201_CREATED, response_model=ComplaintCreated)
 def file_complaint(
     request: Request, session: SessionDep, settings: CaseSettingsDep, body: ComplaintCreate
@@ -63,13 +72,21 @@ def file_complaint(
 
 @router.get("/{reference}", response_model=ComplaintStatusPublic)
 def complaint_status(
+    request: Request,
     session: SessionDep,
     reference: ReferencePath,
     phone: Annotated[str, Query(min_length=3, max_length=32)],
 ) -> ComplaintStatusPublic:
-    """Status, staff replies and deadline; 404 unless ``phone`` is the one the case was filed with."""
+    """Status, staff replies and deadline; 404 unless ``phone`` is the one the case was filed with.
+
+    After 10 wrong phones in an hour the reference answers 429 (whatever the phone).
+    """
+    limiter = _guess_limiter(request)
+    if limiter.blocked(reference):
+        raise ApiError(429, "too many wrong phone numbers for this reference: try again later")
     complaint = service.get_for_tourist(session, reference, phone)
     if complaint is None:
+        limiter.failed(reference)
         raise ApiError(404, "no complaint with this reference and phone number")
     replies = [
         ReplyPublic(text=e.text, at=e.created_at) for e in service.replies(session, reference)

@@ -202,3 +202,23 @@ def test_evidence_upload_and_url(
     assert link.status_code == 201
     assert text.status_code == 415
     assert huge.status_code == 413
+
+
+@pytest.mark.security
+def test_phone_guessing_on_a_reference_is_cut_off(
+    client: TestClient, file_complaint: Callable[..., dict[str, Any]]
+) -> None:
+    reference = file_complaint(phone="13812345678")["reference"]
+    other = file_complaint(phone="13812345678", user_id="other")["reference"]
+
+    guesses = [
+        client.get(f"/api/complaints/{reference}", params={"phone": f"1391234{n:04d}"}).status_code
+        for n in range(10)
+    ]
+    right_phone = client.get(f"/api/complaints/{reference}", params={"phone": "13812345678"})
+    other_case = client.get(f"/api/complaints/{other}", params={"phone": "13812345678"})
+
+    assert guesses == [404] * 10
+    assert right_phone.status_code == 429
+    assert right_phone.json()["error"]["code"] == "too_many_requests"
+    assert other_case.status_code == 200
