@@ -190,7 +190,7 @@ _AREAS = """
 
 _ZH_SUFFIXES = sorted(
     """博物馆 博物院 纪念馆 美术馆 科技馆 古镇 古城 风景区 景区 公园 广场 步行街 大街 长城 铁塔 大教堂 教堂 灯会
-    寺 庙 宫 塔 桥 山 湖 路 街 巷 里 村 镇 岛 峡 谷 洞 海 江 河 祠 观 院 楼 阁 园 馆 城 坝 堰 沟 泉 瀑布 峰
+    寺 庙 宫 塔 桥 山 湖 路 街 巷 里 村 镇 岛 峡 谷 洞 海 江 河 祠 观 院 楼 阁 园 馆 城 坝 堰 沟 泉 瀑布 峰 溪
     """.split(),
     key=len,
     reverse=True,
@@ -200,6 +200,10 @@ _ZH_STOP = frozenset(
     "去到在的从是想我你他她它们要请问和跟与看逛游玩个这那哪有没吗呢么怎几多少离近附上下外前后边旁对往向给帮能可以会该还也就很最好及或去过来走坐乘打"
     "门票价钱时开关电话地址怎样如何吧啊呀哦嗯，。？！、 "
 )
+_ZH_WORDS = frozenset(
+    """海拔 海鲜 路线 路程 路费 路况 里面 里程 城市 江湖 馆长 宫保 村民 峰会 观光 观看 街道""".split()
+)
+"""Words that begin with a one-character place suffix: never the end of a place name."""
 _ZH_GENERIC = frozenset(
     """爬山 登山 上山 下山 进山 出山 高山 雪山 大山 名山 游湖 马路 公路 道路 走路 问路 一路 上路 路上
     街上 逛街 老街 大街 小巷 寺庙 庙会 花园 公园 乐园 动物园 校园 景区 城里 城市 进城 市里 村里 这里 那里
@@ -293,6 +297,10 @@ class PlaceResolver:
             names = entry.all_names()
             triples.append((entry_id, entry.type, [*names, *(plain_text(n) for n in names)]))
         self._exact = AliasTable(build_table(triples))
+        self._folded_names = {
+            entry_id: frozenset(k for k in (fold(n) for n in names) if len(k) >= 2)
+            for entry_id, _, names in triples
+        }
         self._latin: dict[str, set[str]] = {}
         self._hangul: dict[str, tuple[int, set[str]]] = {}  # jamo -> (syllables, entry ids)
         self._cjk: dict[str, set[str]] = {}
@@ -460,6 +468,8 @@ class PlaceResolver:
         plain = plain_text(text)
         original = unicodedata.normalize("NFKC", text)
         mentions = sorted(self._mentions(plain), key=lambda m: (m[0], -len(m[1])))
+        if not named:  # a bare name never overrides one we know ("九寨勾门票" is 九寨沟)
+            mentions += list(_zh_bare_mentions(plain))
         for start, mention in mentions:
             clean = mention.strip(" ,.;:!?'\"“”«»")
             key = fold(clean)
@@ -483,6 +493,19 @@ class PlaceResolver:
         yield from _latin_mentions(plain)
         yield from _cyrillic_mentions(plain)
 
+    def _inside_longer(self, entry_id: str, named: Sequence[_Found]) -> bool:
+        """True when the NLU tagged ``entry_id`` only as part of a longer name of another entry
+        found in the message (黄龙 inside a 黄龙溪古镇 entry): the longer name wins."""
+        if any(f.entry_id == entry_id for f in named):
+            return False
+        names = self._folded_names.get(entry_id, frozenset())
+        return any(
+            name in fold(f.text) and len(name) < len(fold(f.text))
+            for f in named
+            if f.score >= NAMED_SCORE
+            for name in names
+        )
+
     # ------------------------------------------------------------------ decision
     def decide(
         self,
@@ -503,7 +526,11 @@ class PlaceResolver:
         else:
             part_of_unknown = set()
         ids = [value for kind, value in entities if kind in ("attraction", "topic")]
-        ids = [i for i in ids if i in self.types and i not in part_of_unknown]
+        ids = [
+            i
+            for i in ids
+            if i in self.types and i not in part_of_unknown and not self._inside_longer(i, named)
+        ]
         candidates = [(i, NAMED_SCORE, i) for i in ids] + [
             (f.entry_id, f.score, f.text) for f in named
         ]
@@ -557,11 +584,17 @@ def _proper_words(name: str) -> list[str]:
 
 def _extends(mention: str, name: str) -> bool:
     """True when a two-character Chinese ``name`` starts a longer place ``mention`` and more than a
-    place suffix follows it ("黄龙溪古镇" extends 黄龙; "黄龙寺" and "黄龙景区" do not)."""
+    same-place suffix follows it ("黄龙溪古镇" and "黄龙溪" extend 黄龙; "黄龙寺" and "黄龙景区" do
+    not)."""
     if len(name) > 2 or not all(_is_han(c) for c in name) or not mention.startswith(name):
         return False
     rest = mention[len(name) :]
-    return bool(rest) and not any(rest == suffix for suffix in _ZH_SUFFIXES)
+    return bool(rest) and rest not in _ZH_SAME_PLACE
+
+
+_ZH_SAME_PLACE = frozenset("景区 风景区 风景名胜区 景点 寺 庙 山 沟 古镇 古城 古街 公园".split())
+"""Suffixes that name the same place as a two-character name ("黄龙景区", "黄龙寺"); any other
+ending makes another place ("黄龙溪" is a river town, not 黄龙)."""
 
 
 def _strip_particle(word: str) -> str:
@@ -577,6 +610,8 @@ def _chinese_mentions(plain: str) -> Iterable[tuple[int, str]]:
         index = 0
         while index < len(chars):
             suffix = next((s for s in _ZH_SUFFIXES if chars.startswith(s, index)), None)
+            if suffix is not None and len(suffix) == 1 and chars[index : index + 2] in _ZH_WORDS:
+                suffix = None  # "理塘海拔" asks the altitude of 理塘, not about a sea "理塘海"
             if suffix is None:
                 index += 1
                 continue
@@ -590,6 +625,41 @@ def _chinese_mentions(plain: str) -> Iterable[tuple[int, str]]:
             if (len(prefix) >= 2 or (len(prefix) == 1 and strong)) and mention not in _ZH_GENERIC:
                 yield run.start() + index - len(prefix), mention
             index += len(suffix)
+
+
+_ZH_LEAD = re.compile(r"^(?:请问|请|那么|那|还有|我想去|想去|我要去|要去|去|到)?")
+_ZH_ASKS = re.compile(
+    r"(?:的)?(?:门票|票价|多少钱|海拔|怎么去|怎么走|怎么样|在哪|在四川|在成都|几点|开门|关门|开放时间|营业时间|电话|"
+    r"地址|好玩吗|值得去|值不值得|需要预约|要预约|要多久|玩几天|远吗|远不远|高吗|有多高)"
+)
+_ZH_NOT_NAME_CHARS = frozenset(
+    "票钱时天人车站机店厕饭菜吃喝住季节月周年岁价费点门号线路口索道景区你我他她它们这那哪什么怎"
+)
+_ZH_NOT_NAMES = frozenset(
+    """老人 小孩 孩子 儿童 学生 今天 明天 后天 周末 现在 景区 景点 高铁 地铁 公交 大巴 飞机 机场 酒店
+    外国人 老年人 冬天 夏天 春天 秋天 晚上 早上 上午 下午 国庆 春节 五一 旺季 淡季 山上 山顶 缆车 附近
+    周边 开车 自驾 打车 步行 骑车 熊猫 大熊猫 签证 退款 退票 投诉 支付 现金 预约 天气 温度 高原 高反""".split()
+)
+
+
+def _zh_bare_mentions(plain: str) -> Iterable[tuple[int, str]]:
+    """A name with no place word that opens a question ("兵马俑门票多少钱", "理塘海拔多少").
+
+    Only a run of two to four Han characters at the start of the message (after "请问", "去"...),
+    straight before a question word, that is no common word, time, person or means of transport.
+    """
+    lead = _ZH_LEAD.match(plain)
+    start = lead.end() if lead else 0
+    for size in (4, 3, 2):
+        name = plain[start : start + size]
+        if len(name) != size or not all(_is_han(c) for c in name):
+            continue
+        if not _ZH_ASKS.match(plain, start + size):
+            continue
+        if name in _ZH_NOT_NAMES or any(c in _ZH_NOT_NAME_CHARS or c in _ZH_STOP for c in name):
+            continue
+        yield start, name
+        return
 
 
 def _japanese_mentions(plain: str) -> Iterable[tuple[int, str]]:

@@ -304,6 +304,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Replay, score, report; exit 0 (figures are reported, not enforced), 2 without a model."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dir", type=Path, default=DIALOGUE_DIR, help="folder of <lang>.yml files")
+    parser.add_argument(
+        "--url",
+        help="REST webhook of an already running stack "
+        "(e.g. http://127.0.0.1:45005/webhooks/rest/webhook); default: start own servers",
+    )
+    parser.add_argument("--lang", action="append", help="only these languages (repeatable)")
+    parser.add_argument(
+        "--out", type=Path, help="write the full report here instead of reports/ (no trend line)"
+    )
     args = parser.parse_args(argv)
 
     from bot.components.langid import LanguageGuesser
@@ -312,6 +321,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     entries = load_entries()
     dialogues = load_dialogues(args.dir, entries)
+    if args.lang:
+        dialogues = [d for d in dialogues if d.language in args.lang]
     print(f"==> [eval-dialogues] {len(dialogues)} conversations, "
           f"{sum(len(d.turns) for d in dialogues)} turns")  # fmt: skip
     if not (REPO_ROOT / "models" / "current").exists():
@@ -321,12 +332,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     guesser = LanguageGuesser()
     guesser.warm_up()
     canned = canned_texts()
-    with tempfile.TemporaryDirectory(prefix="eval-dialogues-") as tmp:
-        print("==> [eval-dialogues] starting the servers")
-        with running_servers(Path(tmp)) as ports:
-            asyncio.run(_wait_ready(ports["platform"]))
-            url = f"http://127.0.0.1:{ports['rasa']}/webhooks/rest/webhook"
-            results = asyncio.run(replay(url, dialogues))
+    if args.url:
+        results = asyncio.run(replay(args.url, dialogues))
+    else:
+        with tempfile.TemporaryDirectory(prefix="eval-dialogues-") as tmp:
+            print("==> [eval-dialogues] starting the servers")
+            with running_servers(Path(tmp)) as ports:
+                asyncio.run(_wait_ready(ports["platform"]))
+                url = f"http://127.0.0.1:{ports['rasa']}/webhooks/rest/webhook"
+                results = asyncio.run(replay(url, dialogues))
     turns = {(d.id, n): t for d in dialogues for n, t in enumerate(d.turns, start=1)}
     for result in results:
         score_turn(result, turns[(result.dialogue, result.turn)], index, guesser, canned)
@@ -336,6 +350,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(
         "targets met: " + ", ".join(f"{LABELS[m]} {'yes' if ok else 'NO'}" for m, ok in met.items())
     )
+    if args.out:
+        report = {"figures": table, "targets_met": met, "turns": [asdict(r) for r in results]}
+        args.out.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
+        print(f"==> [eval-dialogues] report: {args.out}")
+        return 0
     path = write_reports(table, met, results)
     print(
         f"==> [eval-dialogues] report: {path.relative_to(REPO_ROOT)}, trend: reports/dialogues_trend.jsonl"

@@ -144,6 +144,7 @@ NAMED = {
         ("주자이고우 입장권", LESHAN, "jiuzhaigou"),
     ],
     "fr": [
+        ("Le parc du Peuple est gratuit ?", LESHAN, "peoples-park-chengdu"),
         ("Quel est le prix du billet pour Jiuzhaigou ?", LESHAN, "jiuzhaigou"),
         ("la vallée de Jiuzhaigou est ouverte quand ?", LESHAN, "jiuzhaigou"),
         ("Comment aller au mont Emei ?", LESHAN, EMEI),
@@ -178,6 +179,7 @@ NAMED = {
         ("Wann ist das Laternenfest in Zigong?", LESHAN, "event-zigong-lantern-festival"),
     ],
     "es": [
+        ("¿El parque del Pueblo es gratis?", LESHAN, "peoples-park-chengdu"),
         ("¿Cuál es el horario del templo Wuhou?", EMEI, "wuhou-shrine"),
         ("¿Cuánto cuesta la entrada al valle de Jiuzhaigou?", LESHAN, "jiuzhaigou"),
         ("¿Cómo llego al monte Emei?", LESHAN, EMEI),
@@ -288,7 +290,6 @@ UNKNOWN = {
         ("Combien coûte la Grande Muraille ?", "Grande Muraille"),
         ("Comment aller au musée du Louvre ?", "musée du Louvre"),
         ("Où est la rue Chunxi ?", "rue Chunxi"),
-        ("Le parc du Peuple est gratuit ?", None),
         ("horaires du temple Daci", "temple Daci"),
         ("Je veux visiter la Cité Interdite", "Cité Interdite"),
         ("Comment aller à Shanghai ?", "Shanghai"),
@@ -323,7 +324,6 @@ UNKNOWN = {
         ("¿Dónde está la calle Chunxi?", "calle Chunxi"),
         ("horario del museo del Prado", "museo del Prado"),
         ("¿Cómo llego a la Ciudad Prohibida?", "Ciudad Prohibida"),
-        ("¿El parque del Pueblo es gratis?", None),
         ("templo Daci horario", "templo Daci"),
         ("Quiero ir a Shanghái", "Shanghai"),
         ("precio del palacio Potala", "palacio Potala"),
@@ -665,3 +665,57 @@ def test_an_nlu_entity_inside_an_unknown_place_name_does_not_name_it(
     assert decision.entry_id != "huanglong"
     if not (decision.kind == "named" and _names_the_mention(decision.entry_id, "黄龙溪古镇")):
         assert (decision.kind, decision.mention) == ("unknown", "黄龙溪古镇")
+
+
+def test_a_longer_known_name_containing_a_shorter_entry_name_wins() -> None:
+    """Once 黄龙溪古镇 is an entry, the NLU's 黄龙 tag inside it does not make it 黄龙 (Huanglong)."""
+    entries = dict(load_entries())
+    town = entries["huanglong"].model_copy(
+        update={
+            "id": "huanglongxi-ancient-town",
+            "names": entries["huanglong"].names.model_copy(
+                update={"zh": "黄龙溪古镇", "en": "Huanglongxi Ancient Town"}
+            ),
+            "aliases": ["黄龙溪"],
+        }
+    )
+    entries[town.id] = town
+    resolver = PlaceResolver(entries)
+
+    for text in ("黄龙溪古镇远吗", "黄龙溪怎么走"):
+        decision = resolver.decide(
+            text, entities=[("attraction", "huanglong")], previous=LESHAN, search=RecordingSearch()
+        )
+        assert (decision.kind, decision.entry_id) == ("named", town.id), text
+
+
+@pytest.mark.parametrize(
+    ("text", "mention"),
+    [
+        ("黄龙溪怎么走", "黄龙溪"),
+        ("兵马俑门票多少钱", "兵马俑"),
+        ("请问兵马俑在哪", "兵马俑"),
+        ("兵马俑在四川吗", "兵马俑"),
+    ],
+)
+def test_a_bare_chinese_name_opening_a_question_is_an_unknown_place(
+    resolver: PlaceResolver, text: str, mention: str
+) -> None:
+    decision = resolver.decide(
+        text, entities=[("attraction", "huanglong")] if "黄龙" in text else [], previous=LESHAN
+    )
+
+    assert (decision.kind, decision.mention) == ("unknown", mention)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["理塘海拔多少", "老人门票多少钱", "索道多少钱", "缆车几点开门", "上山要多久", "那开放时间呢"],
+)
+def test_question_words_and_common_nouns_are_no_bare_place_name(
+    resolver: PlaceResolver, text: str
+) -> None:
+    """理塘 is a county we cover (海拔 is altitude, not a sea "理塘海"); the rest name no place."""
+    decision = resolver.decide(text, previous=LESHAN, search=RecordingSearch())
+
+    assert (decision.kind, decision.entry_id) == ("carried_over", LESHAN)
