@@ -103,13 +103,12 @@ def fetch_unanswered(
         return Unanswered(False, "no staff token (set PLATFORM_STAFF_API_TOKEN) for --api")
     import httpx
 
-    http = client if client is not None else httpx.Client()
+    http = client if client is not None else httpx.Client(timeout=10.0)
     try:
         response = http.get(
             api_url.rstrip("/") + "/api/kb/unanswered",
             params={"limit": limit},
             headers={"Authorization": f"Bearer {staff_token}"},
-            timeout=10.0,
         )
         if response.status_code != 200:
             return Unanswered(False, f"{api_url} answered HTTP {response.status_code}")
