@@ -166,6 +166,7 @@ def charts(fig_data: Figures) -> list[tuple[str, str]]:
     ages = [fig_data.ages.get(a, 0) for a in AGE_ORDER]
     axes[1].bar(AGE_ORDER, ages, color=["#27ae60", "#f1c40f", "#c0392b", "#95a5a6"])
     axes[1].set_title("Filled facts by the age of their source's own date")
+    axes[1].tick_params(axis="x", rotation=20)
     top = fig_data.domains.most_common(12)[::-1]
     axes[2].barh([d for d, _ in top], [n for _, n in top], color="#8e44ad")
     axes[2].set_title("Source domains (facts)")
