@@ -170,7 +170,8 @@ class SandboxProvider:
     def verify_notification(self, raw_body: bytes, signature: str | None) -> PaymentNotification:
         """The notification if the HMAC matches the raw body; 401/422 ApiError otherwise."""
         expected = sign(self.secret, raw_body)
-        if not signature or not hmac.compare_digest(expected, signature.strip().lower()):
+        presented = (signature or "").strip().lower().encode("utf-8")  # bytes: any header text
+        if not presented or not hmac.compare_digest(expected.encode("ascii"), presented):
             raise ApiError(401, "bad_signature", "the notification signature does not match")
         try:
             data = json.loads(raw_body)

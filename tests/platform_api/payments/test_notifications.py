@@ -84,6 +84,21 @@ def test_notify_forged_signature_changes_nothing(
 
 
 @pytest.mark.security
+def test_notify_non_ascii_signature_is_401_not_500(api: TestClient) -> None:
+    held = _hold(api)
+    raw = json.dumps({"reference": held["reference"], "amount_fen": 1}).encode()
+
+    response = api.post(
+        "/api/payments/sandbox/notify",
+        content=raw,
+        headers={"X-Sandbox-Signature": "é".encode("latin-1") * 64},  # type: ignore[dict-item]
+    )
+
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "bad_signature"
+
+
+@pytest.mark.security
 def test_notify_signature_covers_the_raw_body(api: TestClient, booking_app: FastAPI) -> None:
     held = _hold(api)
     raw = json.dumps(
