@@ -130,11 +130,22 @@ def end_form(outcome: str) -> list[EventType]:
     return [SlotSet(OUTCOME, outcome), SlotSet(REQUESTED_SLOT, None)]
 
 
-def idempotency_key(conversation: str, body: dict[str, Any]) -> str:
-    """The same conversation asking for the same booking gets the same key (a retried turn
-    never books twice); any change to the summary gives another key."""
+def idempotency_key(conversation: str, body: dict[str, Any], attempt: str = "") -> str:
+    """The same conversation asking for the same booking in the same attempt gets the same key
+    (a retried turn never books twice); any change to the summary, or a new attempt (the tourist
+    books the same thing again later), gives another key."""
     canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return "chat-" + hashlib.sha256(f"{conversation}\n{canonical}".encode()).hexdigest()[:40]
+    seed = f"{conversation}\n{attempt}\n{canonical}"
+    return "chat-" + hashlib.sha256(seed.encode()).hexdigest()[:40]
+
+
+def attempt_of(tracker: Tracker, start_action: str) -> str:
+    """When this booking attempt started: the timestamp of the latest ``start_action`` event
+    (the same for every retry of the turn that submits it)."""
+    for item in reversed(tracker.events or []):
+        if item.get("event") == "action" and item.get("name") == start_action:
+            return str(item.get("timestamp") or "")
+    return ""
 
 
 async def venue_name(client: PlatformApiClient, venue_id: str, lang: str) -> str:

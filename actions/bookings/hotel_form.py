@@ -24,6 +24,7 @@ from actions.bookings.common import (
     OUTCOME,
     REQUESTED_SLOT,
     BookingAction,
+    attempt_of,
     clear,
     end_form,
     entity_value,
@@ -389,9 +390,10 @@ class ActionSubmitHotelBooking(BookingAction):
             "user_id": tracker.sender_id,
         }
         try:
-            booking = await self.client.create_hotel_booking(
-                body, idempotency_key=idempotency_key(tracker.sender_id, body)
+            key = idempotency_key(
+                tracker.sender_id, body, attempt_of(tracker, "action_start_hotel_booking")
             )
+            booking = await self.client.create_hotel_booking(body, idempotency_key=key)
         except PlatformApiError as error:
             log_failure("hotel.create_failed", tracker, error)
             if error.code == "sold_out":

@@ -26,6 +26,7 @@ from actions.bookings.common import (
     REQUESTED_SLOT,
     TICKET_SLOTS,
     BookingAction,
+    attempt_of,
     clear,
     end_form,
     entity_value,
@@ -493,9 +494,10 @@ class ActionSubmitTicketBooking(BookingAction):
         body = ticket_request(tracker, lang)
         slot = tracker.get_slot("booking_slot_info") or {}
         try:
-            booking = await self.client.create_booking(
-                body, idempotency_key=idempotency_key(tracker.sender_id, body)
+            key = idempotency_key(
+                tracker.sender_id, body, attempt_of(tracker, "action_start_ticket_booking")
             )
+            booking = await self.client.create_booking(body, idempotency_key=key)
         except PlatformApiError as error:
             log_failure("booking.create_failed", tracker, error)
             if error.code == "sold_out":

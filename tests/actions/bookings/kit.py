@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -165,13 +166,14 @@ class Conversation:
     said: list[dict[str, Any]] = field(default_factory=list)
     latest: dict[str, Any] = field(default_factory=dict)
     form: str | None = None
+    events: list[dict[str, Any]] = field(default_factory=list)
 
     def tracker(self) -> Tracker:
         return Tracker(
             self.sender,
             {"language": self.language, **self.slots},
             self.latest,
-            [],
+            list(self.events),
             False,
             None,
             {"name": self.form} if self.form else {},
@@ -182,6 +184,7 @@ class Conversation:
         """Runs ``action`` on the current state; applies its slot events; returns what it said."""
         dispatcher = CollectingDispatcher()
         events = await action.run(dispatcher, self.tracker(), {})
+        self.events.append({"event": "action", "name": action.name(), "timestamp": time.time()})
         for event in events:
             if event.get("event") == "slot":
                 self.slots[event["name"]] = event["value"]

@@ -129,6 +129,7 @@ async def test_book_pay_check_and_cancel_in_english(
     await conv.answer("yes", validate, intent="affirm")
     assert await conv.ask(asks) is None
     before_submit = dict(conv.slots)
+    events_before_submit = list(conv.events)
     said = await conv.run(ActionSubmitTicketBooking(api))
     held = said[0]
     assert held["response"] == "utter_booking_held"
@@ -144,7 +145,7 @@ async def test_book_pay_check_and_cancel_in_english(
     }
 
     # a retried turn (same conversation, same summary) gets the same booking, holds nothing more
-    retry = Conversation(language="en", slots=before_submit)
+    retry = Conversation(language="en", slots=before_submit, events=events_before_submit)
     again = await retry.run(ActionSubmitTicketBooking(api))
     assert again[0]["reference"] == reference
     mine = (await http.get("/api/bookings", params={"phone": "+86" + PHONE}, headers=_bot())).json()
@@ -388,3 +389,26 @@ async def test_a_confident_stop_intent_leaves_the_form_but_not_an_answer_with_nu
     await conv.ask(ask_actions(api))
     await conv.answer("I don't want to continue", ValidateTicketBookingForm(api), intent="stop")
     assert conv.slots["booking_outcome"] == "stopped" and conv.slots["requested_slot"] is None
+
+
+async def test_booking_the_same_again_later_is_a_new_booking_not_the_old_one(
+    api: PlatformApiClient, http: httpx.AsyncClient
+) -> None:
+    await push_slots(http, visit_day())
+    conv = Conversation(language="en", sender="again")
+    visitor = f"Zhang Wei {cn_id(61)}"
+    await book_until_summary(conv, api, "1 ticket Dujiangyan tomorrow", [visitor])
+    await conv.answer("yes", ValidateTicketBookingForm(api))
+    first = (await conv.run(ActionSubmitTicketBooking(api)))[0]["reference"]
+    conv.form = None
+    conv.user("cancel my booking", "cancel_booking")
+    await conv.run(ActionStartBookingCancel(api))
+    conv.form = "booking_cancel_form"
+    await conv.ask(ask_actions(api))
+    await conv.answer("yes", ValidateBookingCancelForm(api))
+    await conv.run(ActionCancelBooking(api))
+
+    await book_until_summary(conv, api, "1 ticket Dujiangyan tomorrow", [visitor])
+    await conv.answer("yes", ValidateTicketBookingForm(api))
+    said = await conv.run(ActionSubmitTicketBooking(api))
+    assert responses(said) == ["utter_booking_held"] and said[0]["reference"] != first
