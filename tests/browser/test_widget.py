@@ -6,9 +6,11 @@ that Rasa's socket.io channel refuses. Screenshots go to reports/screenshots/.""
 # ruff: noqa: F811  (the fixtures imported from widget_fixtures are parameters by name)
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -16,6 +18,8 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from common.widget_session import sender_id_for
 from tests.browser.widget_fixtures import (  # noqa: F401
+    PARTNER_KEY,
+    PARTNER_VENUE,
     STAFF_PASSWORD,
     STAFF_USER,
     browser_stack,
@@ -265,3 +269,41 @@ def test_staff_replies_from_the_console_are_pushed_into_the_widget(
     assert "is the panda base open today?" in str(detail)
     page.wait_for_timeout(2000)
     expect(page.locator(".tw-bot")).to_have_count(bots_before)
+
+
+def test_the_bots_buttons_are_quick_replies(
+    browser_stack: Stack, context: BrowserContext, widget_shots: Path
+) -> None:
+    """A booking: the venue's partner has pushed tomorrow's time slots (invented test data); the
+    bot offers them as buttons; clicking one shows its title and sends its payload."""
+    tomorrow = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date() + dt.timedelta(days=1)
+    slot = {"capacity": 20, "prices": [{"category": "adult", "amount_fen": 8000}]}
+    pushed = httpx.put(
+        f"{browser_stack.platform}/api/partners/venues/{PARTNER_VENUE}/slots/{tomorrow}",
+        headers={"X-Partner-Key": PARTNER_KEY},
+        json={
+            "slots": [
+                {"start": "09:00", "end": "10:00", **slot},
+                {"start": "14:00", "end": "15:00", **slot},
+            ]
+        },
+        timeout=30,
+    )
+    assert pushed.status_code == 200, pushed.text
+    page = context.new_page()
+    open_demo(page, browser_stack)
+
+    offer = ask(page, "I want to book 2 tickets for Dujiangyan tomorrow")
+    buttons = offer.get_by_role("group", name="Suggested replies").get_by_role("button")
+    expect(buttons).to_have_count(2)
+    page.screenshot(path=str(widget_shots / "widget-bot-buttons.png"))
+    bots_before = page.locator(".tw-bot").count()
+    buttons.filter(has_text="14:00").click()
+
+    expect(page.locator(".tw-user").last).to_contain_text("2. 14:00")
+    expect(page.locator(".tw-bot").nth(bots_before)).to_contain_text(
+        "Visitor 1 of 2", timeout=REPLY_TIMEOUT_MS
+    )
+    expect(page.locator(".tw-log .tw-replies")).to_have_count(0)
+    secret = page.evaluate("JSON.parse(localStorage.getItem('tianfu-widget:v1')).secret")
+    assert tracker_user_texts(browser_stack, sender_id_for(secret))[-1] == "2"  # the payload

@@ -20,6 +20,8 @@ ROOT = Path(__file__).resolve().parents[2]
 PORTS = {"RASA_PORT": "15205", "ACTIONS_PORT": "15255", "PLATFORM_PORT": "18200"}
 STAFF_USER = "widget-supervisor"
 STAFF_PASSWORD = "widget-test-password-4c1d9e"  # noqa: S105 - a throwaway test account
+PARTNER_VENUE = "dujiangyan"
+PARTNER_KEY = "pk-dujiangyan-widget-test-0001"  # test data: a partner pushes invented time slots
 # Staff are on duty around the clock in this run, so a hand-off is live whenever the test runs.
 OVERRIDES = {
     **PORTS,
@@ -27,6 +29,7 @@ OVERRIDES = {
     "PLATFORM_STAFF_ADMIN_PASSWORD": STAFF_PASSWORD,
     "PLATFORM_OFFICE_WEEKDAYS": "mon,tue,wed,thu,fri,sat,sun",
     "PLATFORM_OFFICE_HOURS": "00:00-23:59",
+    "PLATFORM_PARTNER_KEYS": f"{PARTNER_VENUE}:{PARTNER_KEY}",
 }
 SCREENSHOTS = ROOT / "reports" / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
