@@ -142,6 +142,11 @@ class ActionComplaintStatus(Action):
         try:
             case = await client.complaint_status(reference, str(tracker.get_slot("status_phone")))
         except PlatformApiError as error:
+            if error.status_code == 429:  # too many wrong phones for this reference
+                dispatcher.utter_message(
+                    response="utter_complaint_status_too_many_attempts", reference=reference
+                )
+                return cleared
             logger.warning(
                 event(
                     "complaint.status_failed",

@@ -119,3 +119,18 @@ async def test_the_form_asks_again_for_a_malformed_reference_and_stops_on_cancel
     tracker.events.append({"event": "slot", "name": "status_phone", "value": "取消"})
     events = await validator.run(CollectingDispatcher(), tracker, {})
     assert {e["name"]: e["value"] for e in events}["requested_slot"] is None
+
+
+async def test_after_too_many_wrong_phones_the_tourist_is_told_to_wait(
+    client: CaseApiClient,
+) -> None:
+    reference = await filed(client)
+    responses = []
+    for attempt in range(12):
+        messages, _ = await look_up(client, reference, f"+86139001390{attempt:02d}")
+        responses.append(messages[0]["response"])
+    assert responses[0] == "utter_complaint_status_not_found"
+    assert responses[-1] == "utter_complaint_status_too_many_attempts"
+    # the right phone does not unlock it either: no oracle
+    messages, _ = await look_up(client, reference, PHONE)
+    assert messages[0]["response"] == "utter_complaint_status_too_many_attempts"
