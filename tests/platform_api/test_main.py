@@ -82,6 +82,12 @@ def test_main_module_app_is_importable(monkeypatch: pytest.MonkeyPatch, tmp_path
         "/api/devices/verify",
         "/api/devices/faq",
         "/api/places/nearby",
+        # web widget and cross-channel identity (issue 11)
+        "/widget/widget.js",
+        "/widget/demo",
+        "/api/identity/challenges",
+        "/api/identity/challenges/{challenge_id}/confirm",
+        "/api/identity/conversations/{sender_id}/records",
         # bookings, payments and partner data (issue 9)
         "/api/bookings",
         "/api/bookings/{reference}",
