@@ -168,7 +168,7 @@ async def describe(client: PlatformApiClient, booking: dict[str, Any], lang: str
         "refund": texts.money(int(booking.get("refund_fen") or 0), lang),
         "expires": texts.moment(expires, lang) if expires else "-",
         "pay_url": str(booking.get("pay_url") or ""),
-        "status": str(booking.get("status") or ""),
+        "status": texts.status_name(str(booking.get("status") or ""), lang),
     }
 
 
@@ -204,7 +204,7 @@ class ActionShowBooking(BookingAction):
             dispatcher.utter_message(response="utter_booking_not_found", reference=reference)
             return forget
         details = await describe(self.client, booking, language_of(tracker))
-        status = details["status"]
+        status = str(booking.get("status") or "")
         response = (
             f"utter_booking_status_{status}"
             if status in ("held", "confirmed", "cancelled", "expired")
@@ -263,7 +263,7 @@ class ActionAskCancelConfirmed(BookingAction):
         if refund is None:
             dispatcher.utter_message(response="utter_booking_cannot_cancel", **details)
             return end_form("done")
-        if details["status"] == "held":
+        if booking.get("status") == "held":
             refund_text = "utter_cancel_refund_unpaid"
         elif int(refund) >= int(booking.get("amount_fen") or 0):
             refund_text = "utter_cancel_refund_full"

@@ -98,6 +98,48 @@ SOLD_OUT: dict[str, str] = {
     "es": "agotado",
     "ru": "мест нет",
 }
+STATUS_NAMES: dict[str, dict[str, str]] = {
+    "held": {
+        "zh": "待支付",
+        "en": "waiting for payment",
+        "ja": "支払い待ち",
+        "ko": "결제 대기",
+        "fr": "en attente de paiement",
+        "de": "wartet auf Zahlung",
+        "es": "pendiente de pago",
+        "ru": "ожидает оплаты",
+    },
+    "confirmed": {
+        "zh": "已确认",
+        "en": "confirmed",
+        "ja": "確定",
+        "ko": "확정",
+        "fr": "confirmée",
+        "de": "bestätigt",
+        "es": "confirmada",
+        "ru": "подтверждено",
+    },
+    "cancelled": {
+        "zh": "已取消",
+        "en": "cancelled",
+        "ja": "キャンセル済み",
+        "ko": "취소됨",
+        "fr": "annulée",
+        "de": "storniert",
+        "es": "cancelada",
+        "ru": "отменено",
+    },
+    "expired": {
+        "zh": "已失效",
+        "en": "expired",
+        "ja": "失効",
+        "ko": "만료됨",
+        "fr": "expirée",
+        "de": "abgelaufen",
+        "es": "caducada",
+        "ru": "истекло",
+    },
+}
 _LOCALES = {
     "zh": "zh_Hans_CN",
     "en": "en_GB",
@@ -123,6 +165,12 @@ def word(table: dict[str, str], lang: str) -> str:
 def category_name(category: str, lang: str) -> str:
     """ "adult" -> "成人" / "adult" / "大人"..."""
     return word(CATEGORY_NAMES.get(category, {"en": category}), lang)
+
+
+def status_name(status: str, lang: str) -> str:
+    """A booking status in the tourist's language ("cancelled" -> "已取消")."""
+    names = STATUS_NAMES.get(status)
+    return word(names, lang) if names else status
 
 
 def money(fen: int, lang: str) -> str:

@@ -412,3 +412,29 @@ async def test_booking_the_same_again_later_is_a_new_booking_not_the_old_one(
     await conv.answer("yes", ValidateTicketBookingForm(api))
     said = await conv.run(ActionSubmitTicketBooking(api))
     assert responses(said) == ["utter_booking_held"] and said[0]["reference"] != first
+
+
+async def test_a_cancelled_booking_cannot_be_cancelled_again_said_in_the_tourists_language(
+    api: PlatformApiClient, http: httpx.AsyncClient
+) -> None:
+    await push_slots(http, visit_day())
+    conv = Conversation(language="zh", sender="twice")
+    await book_until_summary(conv, api, "明天都江堰一张票", [f"张伟 {cn_id(71)}"])
+    await conv.answer("是", ValidateTicketBookingForm(api))
+    await conv.run(ActionSubmitTicketBooking(api))
+    for _ in range(2):
+        conv.form = None
+        conv.user("取消订单", "cancel_booking")
+        await conv.run(ActionStartBookingCancel(api))
+        conv.form = "booking_cancel_form"
+        await conv.ask(ask_actions(api))
+        if conv.slots["requested_slot"] == "cancel_confirmed":
+            assert responses(conv.said[-2:]) == [
+                "utter_cancel_refund_unpaid",
+                "utter_ask_cancel_confirmed",
+            ]
+            await conv.answer("是", ValidateBookingCancelForm(api))
+        said = await conv.run(ActionCancelBooking(api))
+    assert responses(conv.said[-1:]) == ["utter_booking_cannot_cancel"]
+    assert conv.said[-1]["status"] == "已取消"
+    assert said == [] and conv.slots["booking_outcome"] is None
