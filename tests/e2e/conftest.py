@@ -17,6 +17,8 @@ from knowledge_base.turn_bench import stop_stack
 ROOT = Path(__file__).resolve().parents[2]
 PORTS = {"RASA_PORT": "15005", "ACTIONS_PORT": "15055", "PLATFORM_PORT": "18000"}
 STAFF_TOKEN = "e2e-staff-token-not-a-secret"
+E2E_PARTNER_KEYS = "dujiangyan:e2e-shared-partner-key-dujiangyan"
+"""The shared stack's test venue partner (load and bad-input tests push invented test slots only)."""
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ def run_all_env(var: Path, **overrides: str) -> dict[str, str]:
         "SECRETS_FILE": str(var / "secrets.env"),
         "PLATFORM_DATABASE_URL": f"sqlite:///{var}/platform.db",
         "PLATFORM_STAFF_API_TOKEN": STAFF_TOKEN,
+        "PLATFORM_PARTNER_KEYS": E2E_PARTNER_KEYS,
         **overrides,
     }
 

@@ -76,6 +76,8 @@ def test_main_module_app_is_importable(monkeypatch: pytest.MonkeyPatch, tmp_path
         "/api/kb/resolve",
         "/api/kb/upcoming-events",
         "/api/kb/unanswered",
+        # conversation analytics from the event broker (issue 16)
+        "/api/analytics/summary",
         # guide devices and nearby places (issue 11)
         "/api/devices",
         "/api/devices/{device_id}",
