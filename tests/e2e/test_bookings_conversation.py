@@ -22,8 +22,8 @@ import httpx
 import pytest
 
 from knowledge_base.turn_bench import stop_stack
+from tests.actions.bookings.kit import cn_id
 from tests.e2e.conftest import ROOT, Stack, read_secrets, run_all_env
-from tests.platform_api.bookings.kit import cn_id
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 

@@ -23,6 +23,7 @@ from fastapi import FastAPI
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from stdnum.cn import ric
 
 from actions.bookings.common import today_in_china
 from actions.clients.platform_api import PlatformApiClient
@@ -99,6 +100,12 @@ def api(platform_app: FastAPI) -> PlatformApiClient:
         transport=httpx.ASGITransport(app=platform_app),
         bot_token=BOT_TOKEN,
     )
+
+
+def cn_id(sequence: int, birth: str = "19900307") -> str:
+    """A valid mainland ID number of the test data (check digit by python-stdnum)."""
+    body = f"110105{birth}{sequence % 1000:03d}"
+    return body + ric.calc_check_digit(body + "0")  # it reads the first 17 of 18
 
 
 def visit_day() -> dt.date:

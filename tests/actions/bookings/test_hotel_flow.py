@@ -22,11 +22,11 @@ from tests.actions.bookings.kit import (
     HOTEL_KEY,
     VENUE,
     Conversation,
+    cn_id,
     pay,
     responses,
     visit_day,
 )
-from tests.platform_api.bookings.kit import cn_id
 
 NEAR = [{"entity": "attraction", "value": VENUE, "start": 0, "end": 1}]
 

@@ -28,12 +28,12 @@ from actions.clients.platform_api import PlatformApiClient
 from tests.actions.bookings.kit import (
     VENUE,
     Conversation,
+    cn_id,
     pay,
     push_slots,
     responses,
     visit_day,
 )
-from tests.platform_api.bookings.kit import cn_id
 
 PHONE = "13835180661"
 ATTRACTION = [{"entity": "attraction", "value": VENUE, "start": 0, "end": 1}]
