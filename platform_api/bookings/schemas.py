@@ -10,7 +10,12 @@ from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_vali
 from common.languages import SUPPORTED_LANGUAGES
 from platform_api.partners.schemas import TicketCategory
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50)]
+PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
+"""No control characters (PostgreSQL refuses NUL in text; none belongs in these fields)."""
+Name = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=50, pattern=PRINTABLE)
+]
+DbId = Annotated[int, Field(ge=1, le=2**31 - 1)]
 REFERENCE_PATTERN = r"^(BK|HB)-\d{8}-\d{4,}$"
 
 
@@ -23,7 +28,7 @@ class VisitorIn(_Strict):
 
     name: Name
     id_type: Literal["cn_id", "passport"]
-    id_number: Annotated[str, Field(min_length=1, max_length=32)]
+    id_number: Annotated[str, Field(min_length=1, max_length=32, pattern=PRINTABLE)]
 
 
 class TicketIn(_Strict):
@@ -34,10 +39,10 @@ class TicketIn(_Strict):
 
 
 class _Contact(_Strict):
-    phone: Annotated[str, Field(min_length=3, max_length=32)]
+    phone: Annotated[str, Field(min_length=3, max_length=32, pattern=PRINTABLE)]
     language: str = "zh"
-    channel: Annotated[str, Field(max_length=32)] = ""
-    user_id: Annotated[str, Field(max_length=128)] = ""
+    channel: Annotated[str, Field(max_length=32, pattern=PRINTABLE)] = ""
+    user_id: Annotated[str, Field(max_length=128, pattern=PRINTABLE)] = ""
 
     @field_validator("language")
     @classmethod
@@ -51,16 +56,16 @@ class _Contact(_Strict):
 class TicketBookingIn(_Contact):
     """``POST /api/bookings``."""
 
-    venue_id: Annotated[str, Field(min_length=1, max_length=64)]
-    slot_id: int
+    venue_id: Annotated[str, Field(min_length=1, max_length=64, pattern=PRINTABLE)]
+    slot_id: DbId
     tickets: Annotated[list[TicketIn], Field(min_length=1, max_length=100)]
 
 
 class HotelBookingIn(_Contact):
     """``POST /api/hotel-bookings``."""
 
-    hotel_id: Annotated[str, Field(min_length=1, max_length=64)]
-    room_type: Annotated[str, Field(min_length=1, max_length=32)]
+    hotel_id: Annotated[str, Field(min_length=1, max_length=64, pattern=PRINTABLE)]
+    room_type: Annotated[str, Field(min_length=1, max_length=32, pattern=PRINTABLE)]
     check_in: dt.date
     check_out: dt.date
     rooms: Annotated[int, Field(ge=1, le=20)] = 1

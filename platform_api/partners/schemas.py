@@ -12,7 +12,11 @@ TICKET_CATEGORIES: tuple[str, ...] = ("adult", "concession", "child", "senior")
 Source = Literal["partner", "sandbox demo"]
 ClockTime = Annotated[str, Field(pattern=r"^([01]\d|2[0-3]):[0-5]\d$")]
 Fen = Annotated[int, Field(ge=0, le=10_000_000)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+PRINTABLE = r"^[^\x00-\x1f\x7f]*$"
+"""No control characters (PostgreSQL refuses NUL in text)."""
+Text = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=PRINTABLE)
+]
 
 
 class _Strict(BaseModel):
@@ -78,12 +82,15 @@ class VisitorsPut(_Strict):
 class WeatherPut(_Strict):
     """Current conditions at the venue."""
 
-    condition: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+    condition: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=PRINTABLE),
+    ]
     temperature_c: Annotated[float, Field(ge=-70, le=60)]
     humidity_percent: Annotated[int | None, Field(ge=0, le=100)] = None
     wind_kph: Annotated[float | None, Field(ge=0, le=400)] = None
     aqi: Annotated[int | None, Field(ge=0, le=1000)] = None
-    warning: Annotated[str | None, Field(max_length=200)] = None
+    warning: Annotated[str | None, Field(max_length=200, pattern=PRINTABLE)] = None
     observed_at: dt.datetime | None = None
     source: Source = "partner"
 
@@ -100,7 +107,10 @@ class HotelPut(_Strict):
     """A hotel's profile: where it is and its room types."""
 
     name: Text
-    city: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    city: Annotated[
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=100, pattern=PRINTABLE),
+    ]
     near: Annotated[
         list[Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]], Field(max_length=20)
     ] = []
@@ -113,7 +123,7 @@ class NightIn(_Strict):
     """Rooms of one type for one night."""
 
     date: dt.date
-    room_type: str
+    room_type: Annotated[str, Field(max_length=32)]
     rooms: Annotated[int, Field(ge=0, le=100_000)]
     price_fen: Fen
 

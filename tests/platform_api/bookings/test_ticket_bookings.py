@@ -367,3 +367,33 @@ def test_booking_slot_over_and_closed_slots_are_refused(api: TestClient, clock: 
     clock.advance(hours=3)  # 11:00 China time: the 10:00-11:00 slot is over
     over = _book(api, slots[1]["slot_id"])
     assert (over.status_code, over.json()["error"]["code"]) == (422, "slot_over")
+
+
+@pytest.mark.security
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"slot_id": 10**30},
+        {"user_id": "u\x00"},
+        {"channel": "rest\n"},
+    ],
+)
+def test_booking_out_of_range_ids_and_control_characters_are_422(
+    api: TestClient, change: dict[str, object]
+) -> None:
+    slot = push_slots(api)[0]
+    body = ticket_body(slot["slot_id"])
+    body.update(change)
+
+    response = api.post("/api/bookings", json=body)
+
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "validation_error"
+
+
+def test_booking_visitor_name_with_a_nul_is_422(api: TestClient) -> None:
+    slot = push_slots(api)[0]
+    body = ticket_body(slot["slot_id"])
+    body["tickets"][0]["visitor"]["name"] = "张\x00三"
+
+    assert api.post("/api/bookings", json=body).status_code == 422
