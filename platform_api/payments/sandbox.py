@@ -18,6 +18,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import secrets
 from collections.abc import Sequence
 from typing import Any, cast
@@ -37,6 +38,9 @@ logger = logging.getLogger("platform_api.payments")
 NOTIFY_PATH = "/api/payments/sandbox/notify"
 PAY_PATH = "/api/payments/sandbox/pay"
 SIGNATURE_HEADER = "X-Sandbox-Signature"
+_REFERENCE = re.compile(r"(BK|HB)-\d{8}-\d{4,20}")
+_TRANSACTION = re.compile(r"[0-9A-Za-z_\-|*]{1,64}")
+"""Transaction ids as WeChat Pay allows them (letters, digits and ``_-|*``)."""
 
 
 def sign(secret: bytes, raw_body: bytes) -> str:
@@ -186,7 +190,7 @@ class SandboxProvider:
                 raise ValueError("reference and transaction_id must be strings")
             if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
                 raise ValueError("amount_fen must be a non-negative integer")
-            if not transaction or len(transaction) > 64 or len(reference) > 32:
+            if not _TRANSACTION.fullmatch(transaction) or not _REFERENCE.fullmatch(reference):
                 raise ValueError("bad transaction_id or reference")
             paid_at = _parse_time(data["paid_at"])
         except (ValueError, KeyError, TypeError):

@@ -245,6 +245,10 @@ def test_notify_after_expiry_for_a_payment_made_later_is_refunded(
         b"{",
         b'{"reference": "BK-20300501-00000001"}',
         b'{"reference": 1, "amount_fen": "x"}',
+        b'{"reference": "BK-20300501-0001\\u0000", "amount_fen": 1, "transaction_id": "T",'
+        b' "paid_at": "2030-05-01T00:00:00Z"}',
+        b'{"reference": "BK-20300501-0001", "amount_fen": 1, "transaction_id": "T\\u0000",'
+        b' "paid_at": "2030-05-01T00:00:00Z"}',
     ],
 )
 def test_notify_malformed_signed_body_is_422(api: TestClient, raw: bytes) -> None:
