@@ -43,6 +43,9 @@ SearchFn = Callable[[str], Sequence[tuple[str, float]]]
 """Hybrid search: text -> ``(entry id, score)`` best first, empty when nothing is good enough."""
 
 TOPIC_TYPES = frozenset({"topic", "event"})
+PLACE_ASPECT_TOPICS = frozenset({"topic-concessions"})
+"""Topics that are an aspect of a named place's own facts ("65세인데 러산대불 할인돼요?" asks
+Leshan's ticket): beside a named place the place wins; every other topic wins over it."""
 NAMED_SCORE = 1.0
 
 
@@ -271,7 +274,9 @@ _LATIN_NOT_PLACES = frozenset(
     Thanks OK Okay Yes No How What Where When Which Who Why Is Are Do Does Can Could Would Should
     Offnungszeiten Eintritt Eintrittspreis Preis Preise Adresse Telefonnummer Anfahrt Tickets Horaires
     Prix Horario Horarios Precio Entrada Entradas Wie Wo Wann Was Ist Gibt Quel Quelle Comment Ou
-    Combien Cuanto Cuanta Donde Como Cuando""".split()
+    Combien Cuanto Cuanta Donde Como Cuando Welche Welcher Welches Nächster Nächste Nächsten Höhe
+    Bahnhof Haltestelle Nouvel An Año Nuevo Noël Navidad Pâques Buddha Bouddha Buda Budda Großen
+    """.split()
 )
 _CYR_PLACE_NOUNS = (
     r"башн\w*|стен\w*|храм\w*|музе\w*|улиц\w*|парк\w*|озер\w*|озёр\w*|гор[аыеу]|двор\w*|площад\w*|"
@@ -493,6 +498,33 @@ class PlaceResolver:
         yield from _latin_mentions(plain)
         yield from _cyrillic_mentions(plain)
 
+    def _overshadowed(self, text: str, named: Sequence[_Found]) -> set[str]:
+        """Entries named by a generic phrase right beside a proper name of another place: in
+        "la base des pandas de Bifengxia" / "Pandabasis Bifengxia" the panda base is Bifengxia's,
+        not the Chengdu one."""
+        plain = plain_text(text)
+        out: set[str] = set()
+        ordered = sorted(named, key=lambda f: f.start)
+        for first, second in zip(ordered, ordered[1:], strict=False):
+            if first.entry_id == second.entry_id or self.types[first.entry_id] in TOPIC_TYPES:
+                continue
+            if self.types[second.entry_id] in TOPIC_TYPES:
+                continue
+            gap = plain[first.end : second.start].strip().lower()
+            if gap not in _LINKS:
+                continue
+            proper = [self._distinctive(first.text), self._distinctive(second.text)]
+            if proper == [True, False]:
+                out.add(second.entry_id)
+            elif proper == [False, True]:
+                out.add(first.entry_id)
+        return out
+
+    def _distinctive(self, mention: str) -> bool:
+        """The mention holds a proper name of one entry ("Bifengxia", "Бифэнся"), not only common
+        words ("panda base", "Pandabasis")."""
+        return any(w.lower() in self._tokens for w in _LATIN_WORD.findall(plain_text(mention)))
+
     def _inside_longer(self, entry_id: str, named: Sequence[_Found]) -> bool:
         """True when the NLU tagged ``entry_id`` only as part of a longer name of another entry
         found in the message (黄龙 inside a 黄龙溪古镇 entry): the longer name wins."""
@@ -525,6 +557,9 @@ class PlaceResolver:
             part_of_unknown = {f.entry_id for f in inside} - {f.entry_id for f in named}
         else:
             part_of_unknown = set()
+        shadowed = self._overshadowed(text, named)
+        named = [f for f in named if f.entry_id not in shadowed]
+        part_of_unknown |= shadowed
         ids = [value for kind, value in entities if kind in ("attraction", "topic")]
         ids = [
             i
@@ -536,6 +571,18 @@ class PlaceResolver:
         ]
         places = [c for c in candidates if self.types[c[0]] not in TOPIC_TYPES]
         topics = [c for c in candidates if self.types[c[0]] in TOPIC_TYPES]
+        # A practical topic written in the message is its subject, even beside a place: "altitude
+        # sickness in Jiuzhaigou", "refund for my Emei booking" (NLU tags alone do not decide it).
+        spelt = [
+            (f.entry_id, f.score, f.text)
+            for f in named
+            if self.types[f.entry_id] == "topic"
+            and f.score >= NAMED_SCORE
+            and f.entry_id not in PLACE_ASPECT_TOPICS
+        ]
+        if spelt:
+            entry_id, score, mention = spelt[0]
+            return PlaceDecision("topic", entry_id, mention, score, ((entry_id, score),))
         if places:
             entry_id, score, mention = places[0]
             return PlaceDecision("named", entry_id, mention, score, ((entry_id, score),))
@@ -551,6 +598,11 @@ class PlaceResolver:
             return PlaceDecision("searched", hits[0][0], None, float(hits[0][1]), hits)
         return PlaceDecision("none")
 
+
+_LINKS = frozenset(
+    {"", "de", "des", "du", "de la", "of", "of the", "von", "del", "la", "в", "на", "-"}
+)
+"""What may stand between two halves of one place name ("base des pandas de Bifengxia")."""
 
 _NOT_PINYIN_NAMES = frozenset(
     "panda pandas china open change name time gate game dense bane узкий широкий "
@@ -655,6 +707,8 @@ def _zh_bare_mentions(plain: str) -> Iterable[tuple[int, str]]:
         if len(name) != size or not all(_is_han(c) for c in name):
             continue
         if not _ZH_ASKS.match(plain, start + size):
+            continue
+        if _ZH_ASKS.match(name) or name[:2] in _ZH_WORDS:
             continue
         if name in _ZH_NOT_NAMES or any(c in _ZH_NOT_NAME_CHARS or c in _ZH_STOP for c in name):
             continue
