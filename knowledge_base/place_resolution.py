@@ -276,6 +276,7 @@ _LATIN_NOT_PLACES = frozenset(
     Prix Horario Horarios Precio Entrada Entradas Wie Wo Wann Was Ist Gibt Quel Quelle Comment Ou
     Combien Cuanto Cuanta Donde Como Cuando Welche Welcher Welches Nächster Nächste Nächsten Höhe
     Bahnhof Haltestelle Nouvel An Año Nuevo Noël Navidad Pâques Buddha Bouddha Buda Budda Großen
+    Nachster Nachste Nachsten Hohe Grossen Ano Noel Paques
     """.split()
 )
 _CYR_PLACE_NOUNS = (

@@ -719,3 +719,70 @@ def test_question_words_and_common_nouns_are_no_bare_place_name(
     decision = resolver.decide(text, previous=LESHAN, search=RecordingSearch())
 
     assert (decision.kind, decision.entry_id) == ("carried_over", LESHAN)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("I'm worried about altitude sickness in Jiuzhaigou", "topic-altitude-sickness"),
+        ("去稻城亚丁会不会高反", "topic-altitude-sickness"),
+        ("Can I get a refund if I cancel my Jiuzhaigou booking?", "topic-refunds"),
+    ],
+)
+def test_a_practical_topic_spelt_beside_a_place_is_the_subject(
+    resolver: PlaceResolver, text: str, expected: str
+) -> None:
+    decision = decide(resolver, text)
+
+    assert (decision.kind, decision.entry_id) == ("topic", expected)
+
+
+def test_a_concession_question_about_a_named_place_stays_with_the_place(
+    resolver: PlaceResolver,
+) -> None:
+    decision = decide(resolver, "65세인데 러산대불 할인돼요?", previous=EMEI)
+
+    assert (decision.kind, decision.entry_id) == ("named", LESHAN)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Combien coûte la base des pandas de Bifengxia ?",
+        "Was kostet die Pandabasis Bifengxia?",
+        "¿Cuánto cuesta la base de pandas de Bifengxia?",
+        "Сколько стоит база панд Бифэнся?",
+        "碧峰峡熊猫基地门票",
+    ],
+)
+def test_a_generic_phrase_beside_a_proper_place_name_is_that_place(
+    resolver: PlaceResolver, text: str
+) -> None:
+    """ "Panda base" next to "Bifengxia" is Bifengxia's base, even when the NLU tags Chengdu's."""
+    decision = resolver.decide(
+        text, entities=[("attraction", PANDA)], previous=LESHAN, search=RecordingSearch()
+    )
+
+    assert (decision.kind, decision.entry_id) == ("named", "bifengxia")
+
+
+def test_the_panda_base_alone_is_still_chengdus(resolver: PlaceResolver) -> None:
+    decision = decide(resolver, "How do I get to the Panda Base from Chengdu East Station?")
+
+    assert (decision.kind, decision.entry_id) == ("named", PANDA)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Welche Höhe?",
+        "Nächster Bahnhof?",
+        "Wie komme ich von Chengdu zum Großen Buddha?",
+        "Y a-t-il une fête à Chengdu pendant le Nouvel An chinois ?",
+        "海拔高吗",
+    ],
+)
+def test_common_nouns_are_no_unknown_place(resolver: PlaceResolver, text: str) -> None:
+    decision = resolver.decide(text, previous=LESHAN, search=RecordingSearch())
+
+    assert decision.kind != "unknown", decision.mention
