@@ -240,7 +240,7 @@ _LATIN_PLACE_NOUNS = (
     r"Cathedral|Church|Market|Garden|Gardens|Zoo|Island|Beach|Falls|Canyon|Monastery|Shrine|Pagoda|"
     r"Tour|Rue|Musee|Parc|Lac|Mont|Palais|Pont|Place|Cathedrale|Eglise|Jardin|Chateau|Muraille|"
     r"Torre|Calle|Museo|Parque|Lago|Monte|Palacio|Puente|Plaza|Catedral|Iglesia|Templo|Muralla|"
-    r"Turm|Straße|Strasse|Palast|Brucke|Platz|Dom|Kirche|Schloss|Mauer|Tempel|Tor"
+    r"Turm|Straße|Strasse|Palast|Brucke|Platz|Dom|Kirche|Schloss|Mauer|Tempel|Tor|Army|Warriors"
 )
 _CAP = r"[A-ZÀ-ÖØ-Þ][\w'’\-]*"
 _LATIN_NOUN_AFTER = re.compile(
@@ -252,7 +252,7 @@ _LATIN_NOUN_BEFORE = re.compile(
 )
 _LATIN_GERMAN_COMPOUND = re.compile(
     r"\b([A-Z][a-zß]{2,}-?(?:turm|tempel|museum|palast|brucke|platz|kirche|schloss|mauer|see|berg|"
-    r"park|straße|strasse|Turm|Tempel|Museum|Palast|Brucke|Platz|Kirche|Schloss|Mauer|See|Berg|Park|"
+    r"park|straße|strasse|armee|Turm|Tempel|Museum|Palast|Brucke|Platz|Kirche|Schloss|Mauer|See|Berg|Park|Armee|"
     r"Straße|Strasse))(?![\w-])"
 )
 _LATIN_AFTER_TO = re.compile(
@@ -281,7 +281,7 @@ _LATIN_NOT_PLACES = frozenset(
 )
 _CYR_PLACE_NOUNS = (
     r"башн\w*|стен\w*|храм\w*|музе\w*|улиц\w*|парк\w*|озер\w*|озёр\w*|гор[аыеу]|двор\w*|площад\w*|"
-    r"монастыр\w*|мост\w*|собор\w*|дворц\w*|ворот\w*|пагод\w*"
+    r"монастыр\w*|мост\w*|собор\w*|дворц\w*|ворот\w*|пагод\w*|арми\w*"
 )
 _CYR_CAP = r"[А-ЯЁ][а-яё\-]+"
 _CYR_NOUN_AFTER = re.compile(rf"((?:{_CYR_CAP}\s+){{1,3}})(?i:({_CYR_PLACE_NOUNS}))")
@@ -475,7 +475,7 @@ class PlaceResolver:
         original = unicodedata.normalize("NFKC", text)
         mentions = sorted(self._mentions(plain), key=lambda m: (m[0], -len(m[1])))
         if not named:  # a bare name never overrides one we know ("九寨勾门票" is 九寨沟)
-            mentions += list(_zh_bare_mentions(plain))
+            mentions += [*_zh_bare_mentions(plain), *_ja_bare_mentions(plain)]
         for start, mention in mentions:
             clean = mention.strip(" ,.;:!?'\"“”«»")
             key = fold(clean)
@@ -715,6 +715,22 @@ def _zh_bare_mentions(plain: str) -> Iterable[tuple[int, str]]:
             continue
         yield start, name
         return
+
+
+_JA_BARE = re.compile(
+    r"^([\u4e00-\u9fff]{2,4})(?:は|の)(?:四川|成都|入場料|料金|チケット|営業時間|開館時間|行き方|場所|住所|"
+    r"標高|どこ|何時)"
+)
+_JA_NOT_NAMES = frozenset(
+    "今日 明日 週末 子供 学生 高齢者 料金 入場料 標高 予約 天気 支払い 返金".split()
+)
+
+
+def _ja_bare_mentions(plain: str) -> Iterable[tuple[int, str]]:
+    """A kanji name with no place word opening a Japanese question ("兵馬俑は四川にありますか")."""
+    match = _JA_BARE.match(plain)
+    if match and match.group(1) not in _JA_NOT_NAMES and match.group(1) not in _ZH_NOT_NAMES:
+        yield 0, match.group(1)
 
 
 def _japanese_mentions(plain: str) -> Iterable[tuple[int, str]]:

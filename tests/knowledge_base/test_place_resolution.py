@@ -696,9 +696,13 @@ def test_a_longer_known_name_containing_a_shorter_entry_name_wins() -> None:
         ("兵马俑门票多少钱", "兵马俑"),
         ("请问兵马俑在哪", "兵马俑"),
         ("兵马俑在四川吗", "兵马俑"),
+        ("兵馬俑は四川にありますか", "兵馬俑"),
+        ("Ist die Terrakotta-Armee in Sichuan?", "Terrakotta-Armee"),
+        ("Is the Terracotta Army in Sichuan?", "Terracotta Army"),
+        ("Терракотовая армия находится в Сычуани?", "Терракотовая армия"),
     ],
 )
-def test_a_bare_chinese_name_opening_a_question_is_an_unknown_place(
+def test_a_name_without_a_known_entry_opening_a_question_is_an_unknown_place(
     resolver: PlaceResolver, text: str, mention: str
 ) -> None:
     decision = resolver.decide(
