@@ -44,7 +44,7 @@ NO_INFORMATION = re.compile(
     r"(don'?t|do not) (yet )?have (any )?information|no information|not (yet )?in my knowledge|"
     r"没有.{0,12}(信息|资料)|暂无.{0,6}(信息|资料)|还没有.{0,12}(信息|资料)|不了解|"
     r"情報(が|は)(まだ)?(あり|ござい)ません|情報を(持って|もって)いません|"
-    r"정보가 (아직 )?없|정보를 (아직 )?(가지고 있지|갖고 있지) 않|"
+    r"정보(가|는) (아직 )?없|정보를 (아직 )?(가지고 있지|갖고 있지) 않|"
     r"pas (encore )?d'informations?|aucune information|"
     r"keine (weiteren )?(Informationen|Angaben)|"
     r"no (tengo|dispongo de|hay) (todavía |aún )?(información|datos)|"

@@ -200,6 +200,20 @@ def test_unknown_place_is_answered_by_saying_so() -> None:
 
 
 @pytest.mark.parametrize(
+    "reply",
+    [
+        "죄송합니다. '만리장성'에 대한 정보는 아직 없습니다.",
+        "죄송합니다. '포탈라궁'에 대한 정보가 없습니다.",
+        "抱歉，我这里还没有关于「长城」的信息。",
+    ],
+)
+def test_saying_no_information_is_recognised_in_every_phrasing(reply: str) -> None:
+    """The bot's own unknown-place texts (topic particle 는 as well as 가 in Korean)."""
+    assert checks.says_no_information(reply)
+    assert not checks.says_no_information("만리장성 입장료는 40위안입니다.")
+
+
+@pytest.mark.parametrize(
     ("asks", "good", "bad"),
     [
         ("hours", "Opening hours: 08:30–17:00", "Opening hours are not confirmed. Please verify."),
