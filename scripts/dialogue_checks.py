@@ -437,7 +437,9 @@ def reply_language(reply: str, index: NameIndex, guesser: Guesser, expected: str
         text = _HAN_RUN.sub(" ", text)  # names and the Chinese address
     if _letters(text) == 0:
         return None
-    guess = guesser.detect(text)
+    # The expected language is the prior: a one-word reply the detector cannot place ("Prima.")
+    # counts as the session's language, a reliably foreign one ("Great.", "Perfecto.") does not.
+    guess = guesser.detect(text, prior=expected)
     return str(getattr(guess, "language", guess))
 
 

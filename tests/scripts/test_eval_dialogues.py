@@ -296,3 +296,11 @@ def test_names_followed_by_korean_or_japanese_particles_are_names(
     assert checks.right_place(reply, "wuhou", "ko", index)  # no Korean name: the English one
     assert checks.fully_in_language(reply, "ko", index, guesser)
     assert checks.fully_in_language("Wuhou Shrineは成都にあります。", "ja", index, guesser)
+
+
+def test_a_short_ambiguous_reply_counts_as_the_session_language(
+    index: checks.NameIndex, guesser: LanguageGuesser
+) -> None:
+    assert checks.reply_language("Prima.", index, guesser, "de") == "de"
+    assert checks.reply_language("Great.", index, guesser, "de") == "en"
+    assert checks.reply_language("Perfecto.", index, guesser, "de") == "es"
