@@ -307,3 +307,45 @@ def test_the_bots_buttons_are_quick_replies(
     expect(page.locator(".tw-log .tw-replies")).to_have_count(0)
     secret = page.evaluate("JSON.parse(localStorage.getItem('tianfu-widget:v1')).secret")
     assert tracker_user_texts(browser_stack, sender_id_for(secret))[-1] == "2"  # the payload
+
+
+def test_a_booking_ends_with_a_pay_link_after_the_confirm_button(
+    browser_stack: Stack, context: BrowserContext, widget_shots: Path
+) -> None:
+    """The whole booking in the widget (invented slots and visitors): the bot's ✔ button confirms
+    and the held booking's pay page comes as a link that opens the platform's pay page."""
+    tomorrow = dt.datetime.now(ZoneInfo("Asia/Shanghai")).date() + dt.timedelta(days=1)
+    slot = {"capacity": 20, "prices": [{"category": "adult", "amount_fen": 8000}]}
+    httpx.put(
+        f"{browser_stack.platform}/api/partners/venues/{PARTNER_VENUE}/slots/{tomorrow}",
+        headers={"X-Partner-Key": PARTNER_KEY},
+        json={
+            "slots": [
+                {"start": "09:00", "end": "10:00", **slot},
+                {"start": "14:00", "end": "15:00", **slot},
+            ]
+        },
+        timeout=30,
+    ).raise_for_status()
+    page = context.new_page()
+    open_demo(page, browser_stack)
+    offer = ask(page, "I want to book 1 ticket for Dujiangyan tomorrow")
+    offer.get_by_role("button").filter(has_text="09:00").click()
+    expect(page.locator(".tw-bot").last).to_contain_text("Visitor 1 of 1", timeout=REPLY_TIMEOUT_MS)
+    ask(page, "Wang Fang 110105199003070113")
+    expect(page.locator(".tw-bot").last).to_contain_text("mobile number", timeout=REPLY_TIMEOUT_MS)
+    ask(page, "13800138000")
+    confirm = page.locator(".tw-log .tw-replies").get_by_role("button", name="✔")
+    expect(confirm).to_be_visible(timeout=REPLY_TIMEOUT_MS)
+    confirm.click()
+
+    pay = page.locator("a.tw-pay")
+    expect(pay).to_be_visible(timeout=REPLY_TIMEOUT_MS)
+    expect(pay).to_contain_text("Pay now")
+    href = pay.get_attribute("href") or ""
+    assert href.startswith(f"{browser_stack.platform}/api/payments/sandbox/pay/")
+    assert pay.get_attribute("target") == "_blank" and "noopener" in (
+        pay.get_attribute("rel") or ""
+    )
+    page.screenshot(path=str(widget_shots / "widget-pay-link.png"))
+    assert httpx.get(href, timeout=30).status_code == 200

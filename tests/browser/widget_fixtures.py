@@ -30,6 +30,8 @@ OVERRIDES = {
     "PLATFORM_OFFICE_WEEKDAYS": "mon,tue,wed,thu,fri,sat,sun",
     "PLATFORM_OFFICE_HOURS": "00:00-23:59",
     "PLATFORM_PARTNER_KEYS": f"{PARTNER_VENUE}:{PARTNER_KEY}",
+    # pay links in the bot's answers point at this run's platform
+    "PLATFORM_PUBLIC_BASE_URL": f"http://127.0.0.1:{PORTS['PLATFORM_PORT']}",
 }
 SCREENSHOTS = ROOT / "reports" / "screenshots"
 CHROMIUM = Path("/usr/bin/chromium")
