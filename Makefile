@@ -103,7 +103,7 @@ run: install kb train widget ## Start Rasa (5005), action server (5055) and plat
 	@MAKE_STARTED=$(MAKE_STARTED) FRESH_INSTALL=$(FRESH_INSTALL) NEEDED_TRAINING=$(NEEDED_TRAINING) \
 	  bash scripts/run_all.sh
 
-run-prod: install kb train prod-deps ## Production profile on loopback: 2 Rasa + 2 action servers behind nginx, PostgreSQL, Redis, RabbitMQ
+run-prod: install kb train widget prod-deps ## Production profile on loopback: 2 Rasa + 2 action servers behind nginx, PostgreSQL, Redis, RabbitMQ
 	@bash scripts/run_prod.sh
 
 prod-deps: ## nginx for the production profile's round-robin fronts (apt-get, only when missing)

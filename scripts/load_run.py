@@ -111,9 +111,9 @@ async def knowledge(client: httpx.AsyncClient, target: Target, out: Outcome, n: 
 
 
 def mainland_id(n: int) -> str:
-    """A checksum-valid test resident ID number (born 1990-01-01, Chengdu prefix)."""
-    body = f"51010019900101{n % 1000:03d}"
-    return body + ric.calc_check_digit(body)
+    """A checksum-valid test resident ID number (born 1990-01-01, Chengdu Jinjiang)."""
+    body = f"51010419900101{n % 1000:03d}"
+    return body + ric.calc_check_digit(body + "0")  # it reads the first 17 of 18 digits
 
 
 async def booking(client: httpx.AsyncClient, target: Target, out: Outcome, n: int) -> None:

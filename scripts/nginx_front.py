@@ -6,6 +6,8 @@ ports in turn (round-robin, the upstream default), with keep-alive connections t
 that refuses connections is skipped for 10 s (``max_fails``/``fail_timeout``), so a dead process
 costs one retried request, not an error for the tourist. Paths (pid, temp folders, logs) stay under
 ``--dir``; nothing is logged per request, so no tourist text or query string reaches a log.
+Socket.io (the web widget's long-polling) is sticky: one browser stays on one Rasa process
+(``ip_hash``), because a socket.io session lives in the process that opened it.
 Standard library only: run_all.sh calls it with the system's python3.
 """
 
@@ -38,6 +40,10 @@ SERVER = """  upstream replicas_{port} {{
 {members}
     keepalive 32;
   }}
+  upstream sticky_{port} {{
+    ip_hash;
+{members}
+  }}
   server {{
     listen {listen}:{port};
     location / {{
@@ -50,7 +56,7 @@ SERVER = """  upstream replicas_{port} {{
       proxy_read_timeout 60s;
     }}
     location /socket.io/ {{
-      proxy_pass http://replicas_{port};
+      proxy_pass http://sticky_{port};
       proxy_http_version 1.1;
       proxy_set_header Upgrade $http_upgrade;
       proxy_set_header Connection "upgrade";
