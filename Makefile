@@ -109,7 +109,7 @@ run-prod: install kb train widget prod-deps ## Production profile on loopback: 2
 prod-deps: ## nginx for the production profile's round-robin fronts (apt-get, only when missing)
 	@command -v nginx >/dev/null || { echo "==> [install] nginx (apt-get)"; apt-get install -y -qq nginx-light >/dev/null || apt-get install -y -qq nginx >/dev/null; }
 
-test: install lint types kb train validate widget ## ruff, mypy, rasa data validate, then pytest in both environments; PYTEST_ARGS='-m e2e' selects a family
+test: install lint types kb train validate widget browser-deps ## ruff, mypy, rasa data validate, then pytest in both environments; PYTEST_ARGS='-m e2e' selects a family
 	@bash scripts/run_tests.sh $(PYTEST_ARGS)
 
 predict-nlu: install train ## IN=in.jsonl OUT=out.jsonl: add pred_intent, pred_confidence, pred_language
