@@ -43,6 +43,39 @@ FESTIVALS = re.compile(
 )
 
 
+WHAT_ABOUT = re.compile(
+    r"呢\s*[？?]?\s*$|^(那|那么)|は\s*[？?]?\s*$|^じゃあ|(은|는)요\s*[?？]?\s*$"
+    r"|^(and|what about|how about|ok,? (and|what about))\b|^(et|quid de)\b|^(und|was ist mit)\b"
+    r"|^¿?\s*(y|qué tal|y qué hay de)\b|^(а|и|как насчёт|как насчет)\s",
+    re.IGNORECASE,
+)
+"""A short follow-up that names another place and asks nothing new: "黄龙呢", "what about Jinli?"."""
+WHAT_ABOUT_MAX_CHARS = 40
+DESCRIPTION_TOPIC = "info"
+
+
+def carried_topic(
+    intent: str, text: str, previous: tuple[str, str] | None, topics: Mapping[str, str]
+) -> str | None:
+    """The previous question's topic for "and X?" after a fact question, else None.
+
+    ``previous`` is the intent and text of the tourist's message before this one.
+
+    "门票多少钱" then "黄龙呢" asks Huanglong's ticket, not its description: the NLU reads the second
+    message as a request for information, so the topic of the question before it carries over.
+    """
+    if topics.get(intent, DESCRIPTION_TOPIC) != DESCRIPTION_TOPIC or previous is None:
+        return None
+    text = text.strip()
+    if len(text) > WHAT_ABOUT_MAX_CHARS or not WHAT_ABOUT.search(text):
+        return None
+    previous_intent, previous_text = previous
+    if previous_intent not in topics:
+        return None
+    topic = topic_for(previous_intent, previous_text, topics)
+    return topic if topic not in (DESCRIPTION_TOPIC, "practical") else None
+
+
 def topic_for(intent: str, text: str, topics: Mapping[str, str]) -> str:
     """The answer topic of ``intent``; an address question asking how to get there gets the route."""
     topic = topics.get(intent, "info")

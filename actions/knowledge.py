@@ -19,6 +19,7 @@ from actions.answer_paths import (
     PRACTICAL_INTENTS,
     answer_without_entry,
     answers_practically,
+    carried_topic,
     topic_for,
 )
 from actions.base import PlatformAction
@@ -79,7 +80,11 @@ class ActionAnswerKnowledge(PlatformAction):
             dispatcher.utter_message(response="utter_unsupported_language")
             return []
         intent = (tracker.latest_message.get("intent") or {}).get("name", "")
-        topic = cast(Topic, topic_for(intent, _text(tracker), TOPIC_BY_INTENT))
+        topic = cast(
+            Topic,
+            carried_topic(intent, _text(tracker), _previous_question(tracker), TOPIC_BY_INTENT)
+            or topic_for(intent, _text(tracker), TOPIC_BY_INTENT),
+        )
         try:
             found = await self._find(tracker, language, intent)
         except PlatformApiError as error:
@@ -184,6 +189,15 @@ def _asked_date(tracker: Tracker) -> dt.date | None:
             except ValueError:
                 return None
     return None
+
+
+def _previous_question(tracker: Tracker) -> tuple[str, str] | None:
+    """Intent and text of the tourist's message before the latest one (None at the start)."""
+    users = [e for e in tracker.events if e.get("event") == "user"]
+    if len(users) < 2:
+        return None
+    name = ((users[-2].get("parse_data") or {}).get("intent") or {}).get("name")
+    return (str(name), str(users[-2].get("text") or "")) if name else None
 
 
 def _text(tracker: Tracker) -> str:

@@ -514,3 +514,55 @@ async def test_hours_are_given_for_the_day_asked_else_today(
     text = messages[0]["text"]
     assert shown in text and hidden not in text
     assert ("15 July 2027" if asked else "10 January 2027") in text
+
+
+def _after(previous_text: str, previous_intent: str, t: Tracker) -> Tracker:
+    """``t`` with one earlier tourist message (and the latest one) in its events."""
+    earlier = {
+        "event": "user",
+        "text": previous_text,
+        "parse_data": {"intent": {"name": previous_intent, "confidence": 0.99}},
+    }
+    latest = {"event": "user", "text": t.latest_message["text"], "parse_data": t.latest_message}
+    return Tracker(
+        t.sender_id, t.slots, t.latest_message, [earlier, latest], False, None, {}, "action_listen"
+    )
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [("zh", "九寨沟呢"), ("en", "what about Jiuzhaigou?"), ("fr", "Et Jiuzhaigou ?")],
+)
+async def test_and_what_about_another_place_keeps_the_previous_question(
+    client: PlatformApiClient, lang: str, text: str
+) -> None:
+    """A ticket question about Leshan, then "and Jiuzhaigou?" (read as ask_attraction_info): the
+    answer is Jiuzhaigou's ticket, not its description."""
+    action = ActionAnswerKnowledge(client)
+    t = _after(
+        "How much is the Leshan Giant Buddha ticket?",
+        "ask_ticket_price",
+        tracker(
+            text, "ask_attraction_info", {"language": lang, "attraction": "leshan-giant-buddha"}
+        ),
+    )
+
+    messages, events = await run(action, t)
+
+    assert messages[0]["text"] == _jiuzhaigou_ticket(lang)
+    assert events == [SlotSet("attraction", "jiuzhaigou")]
+
+
+async def test_a_description_request_after_a_fact_question_stays_a_description(
+    client: PlatformApiClient,
+) -> None:
+    action = ActionAnswerKnowledge(client)
+    t = _after(
+        "How much is the Leshan Giant Buddha ticket?",
+        "ask_ticket_price",
+        tracker("Tell me about Jiuzhaigou", "ask_attraction_info", {"language": "en"}),
+    )
+
+    messages, _ = await run(action, t)
+
+    assert messages[0]["text"] == render_answer(load_entries()["jiuzhaigou"], "info", "en")
