@@ -231,6 +231,9 @@ def test_book_pay_check_and_cancel_over_the_rest_channel(
     assert tracker["slots"]["last_booking"]["reference"] == reference
     assert "*" in tracker["slots"]["last_booking"]["phone"]
 
+    if lang == "en":  # a yes right after the payment link checks the booking: not paid yet
+        waiting = say(stack, sender, "ok")
+        assert reference in waiting and "waiting for payment" in waiting, waiting
     pay(stack, reference)
     status = say(stack, sender, script["check"])
     assert reference in status and words["confirmed"] in status, status
