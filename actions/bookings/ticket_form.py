@@ -124,8 +124,10 @@ class ActionStartTicketBooking(BookingAction):
         if attraction:
             events.append(SlotSet("attraction", attraction))
         reading = read_date(text, language_of(tracker), self._today())
+        venue = attraction or tracker.get_slot("attraction")
         if reading.date is not None and reading.date >= self._today():
-            events.append(SlotSet("booking_date", reading.date.isoformat()))
+            if not await self._day_explained(dispatcher, venue, reading.date, tracker):
+                events.append(SlotSet("booking_date", reading.date.isoformat()))
         elif reading.date is not None:
             dispatcher.utter_message(
                 response="utter_booking_date_past",
@@ -140,6 +142,29 @@ class ActionStartTicketBooking(BookingAction):
             events.append(SlotSet("booking_visitors", []))
         logger.info(event("booking.started", conversation=pseudonym(tracker.sender_id)))
         return events
+
+    async def _day_explained(
+        self, dispatcher: CollectingDispatcher, venue: object, day: dt.date, tracker: Tracker
+    ) -> bool:
+        """True (after saying why) when ``venue`` sells nothing on ``day``: closed, not released
+        yet (e.g. 2099) or sold out; the form then asks for another day instead of offering an
+        empty list. Unknown venue or unreachable platform: False (the form checks later)."""
+        if not venue:
+            return False
+        try:
+            slots = await self.client.venue_slots(str(venue), day)
+        except PlatformApiError:
+            return False
+        problem = day_problem(slots)
+        if problem is None:
+            return False
+        lang = language_of(tracker)
+        dispatcher.utter_message(
+            response=problem,
+            venue=await venue_name(self.client, str(venue), lang),
+            date=texts.day(day, lang),
+        )
+        return True
 
 
 class ValidateTicketBookingForm(BookingAction):

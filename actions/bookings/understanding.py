@@ -130,13 +130,30 @@ def _from_dateparser(text: str, lang: str, today: dt.date) -> dt.date | None:
     return day if _plausible(day, today) else None
 
 
+_ISO_DATE = re.compile(r"(?<!\d)(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)")
+
+
+def _iso_date(text: str) -> dt.date | None:
+    """A date written out with its year ("1999-01-01", "2099/12/31"), however far away: the
+    caller explains a past or unbookable day instead of asking again as if none was given."""
+    match = _ISO_DATE.search(text)
+    if not match:
+        return None
+    try:
+        return dt.date(*(int(part) for part in match.groups()))
+    except ValueError:
+        return None
+
+
 def read_date(text: str, lang: str, today: dt.date) -> DateReading:
     """The date ``text`` names, resolved against ``today``, and its part of the day.
 
     Past dates are returned as they are (the caller explains that they are past).
     """
     part = read_part_of_day(text)
-    day = _from_table(text, today)
+    day = _iso_date(text)
+    if day is None:
+        day = _from_table(text, today)
     if day is None:
         found = [f for f in find_dates(text, today) if f.entity == "date"]
         if found:

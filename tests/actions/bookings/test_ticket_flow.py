@@ -438,3 +438,23 @@ async def test_a_cancelled_booking_cannot_be_cancelled_again_said_in_the_tourist
     assert responses(conv.said[-1:]) == ["utter_booking_cannot_cancel"]
     assert conv.said[-1]["status"] == "已取消"
     assert said == [] and conv.slots["booking_outcome"] is None
+
+
+@pytest.mark.parametrize(
+    ("first", "expected"),
+    [
+        ("book tickets for Dujiangyan on 2099-12-31", "utter_booking_closed_day"),
+        ("book tickets for Dujiangyan on 1999-01-01", "utter_booking_date_past"),
+    ],
+)
+async def test_a_day_in_the_first_message_that_sells_nothing_is_explained_not_offered_empty(
+    api: PlatformApiClient, http: httpx.AsyncClient, first: str, expected: str
+) -> None:
+    await push_slots(http, visit_day())  # only tomorrow has slots
+    conv = Conversation(language="en")
+    conv.user(first, "book_ticket", ATTRACTION)
+    said = await conv.run(ActionStartTicketBooking(api))
+    assert responses(said) == [expected]
+    assert conv.slots.get("booking_date") is None  # the form asks for another day
+    conv.form = "ticket_booking_form"
+    assert await conv.ask(ask_actions(api)) == "booking_date"

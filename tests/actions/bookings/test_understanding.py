@@ -195,3 +195,19 @@ def test_parts_of_the_day_of_slots() -> None:
         "afternoon",
         "evening",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("on 1999-01-01", dt.date(1999, 1, 1)),
+        ("2099/12/31 please", dt.date(2099, 12, 31)),
+        ("am 2026.12.20", dt.date(2026, 12, 20)),
+    ],
+)
+def test_dates_written_with_their_year_are_read_however_far(text: str, day: dt.date) -> None:
+    assert read_date(text, "en", MONDAY).date == day
+
+
+def test_an_impossible_written_date_is_no_date() -> None:
+    assert read_date("on 2026-02-30", "en", MONDAY).date is None
