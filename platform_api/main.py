@@ -20,13 +20,13 @@ from platform_api.bookings import routes as booking_routes
 from platform_api.core.config import Settings, get_settings
 from platform_api.core.db import create_all, make_engine, make_session_factory
 from platform_api.core.ratelimit import PublicRateLimit, check_public_rate_limit
-from platform_api.staff import setup as staff_setup
+from platform_api.devices.routes import routes as device_routes
+from platform_api.identity import routes as identity_routes
 from platform_api.partners import routes as partner_routes
 from platform_api.payments import routes as payment_routes
-from platform_api.devices.routes import routes as device_routes
+from platform_api.staff import setup as staff_setup
 from platform_api.warmup import start_kb_warmup
 from platform_api.widget import routes as widget_routes
-from platform_api.identity import routes as identity_routes
 
 logger = logging.getLogger("platform_api")
 

@@ -41,7 +41,9 @@ def load_texts(i18n_dir: Path = I18N_DIR) -> dict[str, dict[str, list[str]]]:
                 catalogue = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
                 duplicated = set(catalogue) & set(texts.get(lang, {}))
                 if duplicated:
-                    raise SystemExit(f"{path}: keys already defined elsewhere: {sorted(duplicated)}")
+                    raise SystemExit(
+                        f"{path}: keys already defined elsewhere: {sorted(duplicated)}"
+                    )
                 texts.setdefault(lang, {}).update(catalogue)
     return texts
 
