@@ -31,7 +31,7 @@ from actions.complaints.client import (
     get_case_client,
 )
 from actions.complaints.form import start_events
-from actions.complaints.texts import china_time
+from actions.complaints.texts import china_time, office_hours
 from actions.knowledge import session_language
 from common.logsafe import event, pseudonym
 
@@ -105,7 +105,7 @@ async def hand_off(
     if opened.live:
         dispatcher.utter_message(response="utter_handoff_opened", reference=opened.reference)
         return [SlotSet("handoff_reference", opened.reference)]
-    hours = opened.office_hours or "-"
+    hours = office_hours(opened.office_hours, language) if opened.office_hours else "-"
     if opened.complaint_reference and opened.due_at:
         dispatcher.utter_message(
             response="utter_handoff_out_of_hours_case",

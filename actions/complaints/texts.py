@@ -9,10 +9,11 @@ domain (``send_domain: true``) and pick the variation of the tourist's language 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel.dates import format_date, format_time
+from babel.dates import format_date, format_time, get_day_names
 
 from common.languages import FALLBACK_LANGUAGE, is_supported
 
@@ -51,3 +52,24 @@ def local_date(day: dt.date, language: str) -> str:
     """A date written the way ``language`` writes it."""
     locale = language if is_supported(language) else FALLBACK_LANGUAGE
     return format_date(day, format="long", locale=locale)
+
+
+_WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_OFFICE_HOURS = re.compile(
+    r"^(?P<first>mon|tue|wed|thu|fri|sat|sun)(?:-(?P<last>mon|tue|wed|thu|fri|sat|sun))?"
+    r"\s+(?P<hours>\d{2}:\d{2}-\d{2}:\d{2})"
+)
+
+
+def office_hours(label: str, language: str) -> str:
+    """The platform's ``"mon-fri 09:00-18:00 Asia/Shanghai"`` with the days in ``language``
+    ("周一–周五 09:00–18:00", "Mo.–Fr. 09:00–18:00"); the time zone is said by the sentence."""
+    match = _OFFICE_HOURS.match(label.strip().lower())
+    if not match:
+        return label
+    locale = language if is_supported(language) else FALLBACK_LANGUAGE
+    names = get_day_names("abbreviated", locale=locale)
+    first = names[_WEEKDAYS.index(match.group("first"))]
+    last = match.group("last")
+    days = f"{first}–{names[_WEEKDAYS.index(last)]}" if last else first
+    return f"{days} {match.group('hours').replace('-', '–')}"

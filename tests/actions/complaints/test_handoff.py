@@ -147,3 +147,13 @@ async def test_an_understood_message_resets_the_fallback_count() -> None:
         {"event": "user", "text": "hi", "parse_data": {"intent": {"name": "greet"}}},
     ]
     assert fallbacks_in_a_row(make_tracker("??", intent="nlu_fallback", events=events)) == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [("zh", "周一–周五 09:00–18:00"), ("en", "Mon–Fri 09:00–18:00"), ("de", "Mo.–Fr. 09:00–18:00")],
+)
+def test_office_hours_are_written_in_the_tourists_language(language: str, expected: str) -> None:
+    from actions.complaints.texts import office_hours
+
+    assert office_hours("mon-fri 09:00-18:00 Asia/Shanghai", language) == expected
