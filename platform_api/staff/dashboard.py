@@ -1,4 +1,5 @@
-"""Figures of the staff dashboard, computed from the case and unanswered-question tables."""
+"""Figures of the staff dashboard, computed from the case, unanswered-question and conversation-event
+tables."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from platform_api.analytics.events import summary as conversation_summary
 from platform_api.complaints.calendar import local_date
 from platform_api.complaints.models import Complaint
 from platform_api.complaints.service import is_overdue
@@ -54,6 +56,9 @@ def compute(db: Session, *, now: dt.datetime | None = None, days: int = 30) -> d
         bucket = unanswered_top.setdefault(str(language), [])
         if len(bucket) < 5:
             bucket.append({"place": str(place), "count": int(count)})
+    # Conversations (not only cases) from Rasa's event broker: the production profile's analytics
+    # consumer fills conversation_event; without a broker these stay empty and the page says so.
+    conversations = conversation_summary(db, now - dt.timedelta(days=days))
     first_replies = [c.first_reply_at - c.created_at for c in complaints if c.first_reply_at]
     first_replies += [e.first_reply_at - e.created_at for e in escalations if e.first_reply_at]
     return {
@@ -76,7 +81,10 @@ def compute(db: Session, *, now: dt.datetime | None = None, days: int = 30) -> d
         "escalations_active": sum(1 for e in escalations if e.active),
         "cases_per_channel": dict(sorted(channels.items())),
         "cases_per_language": dict(sorted(languages.items())),
-        "fallback_rate": None,
+        "fallback_rate": conversations["fallback_rate"],
+        "conversations_total": conversations["conversations"],
+        "conversations_per_channel": conversations["conversations_per_channel"],
+        "conversations_per_language": conversations["conversations_per_language"],
         "unanswered_per_language": {str(k): int(v) for k, v in sorted(unanswered_lang.items())},
         "unanswered_top_places": unanswered_top,
     }

@@ -213,3 +213,31 @@ def test_erasure_anonymises_a_tourist(
     assert detail["user_id"].startswith("erased-")
     assert detail["category"] == "overcharging"  # statistics kept
     assert outbox == [] and handoff["active"] is False
+
+
+def test_dashboard_shows_conversations_and_fallback_rate_from_broker_events(
+    client: TestClient, agent_headers: dict[str, str]
+) -> None:
+    import datetime as dt
+    import json
+
+    from platform_api.analytics.events import parse_event, store_event
+
+    before = client.get("/api/staff/dashboard", headers=agent_headers).json()
+    now = dt.datetime.now(dt.UTC).timestamp()
+    factory = client.app.state.session_factory  # type: ignore[attr-defined]
+    with factory() as session:
+        for i, (sender, intent, lang, channel) in enumerate(
+            [("a", "greet", "ja", "wechat"), ("a", "nlu_fallback", "ja", "wechat"),
+             ("b", "ask_ticket_price", "zh", "rest"), ("b", "ask_opening_hours", "zh", "rest")]
+        ):  # fmt: skip
+            body = {"sender_id": sender, "event": "user", "timestamp": now + i, "input_channel": channel,
+                    "parse_data": {"intent": {"name": intent, "confidence": 0.9}, "language": lang}}  # fmt: skip
+            store_event(session, parse_event(json.dumps(body).encode()))
+    after = client.get("/api/staff/dashboard", headers=agent_headers).json()
+
+    assert before["fallback_rate"] is None and before["conversations_total"] == 0
+    assert after["fallback_rate"] == 0.25
+    assert after["conversations_total"] == 2
+    assert after["conversations_per_channel"] == {"wechat": 1, "rest": 1}
+    assert after["conversations_per_language"] == {"ja": 1, "zh": 1}
