@@ -121,8 +121,10 @@ for port in "${action_ports[@]}"; do start_replica actions "$port"; done
 for port in "${rasa_ports[@]}"; do start_replica rasa "$port"; done
 if (( RASA_REPLICAS > 1 || ACTION_REPLICAS > 1 )); then
   NGINX_DIR="$RUN_DIR/nginx"
-  python3 scripts/nginx_front.py --dir "$NGINX_DIR" --listen 127.0.0.1 \
-    --front "$RASA_PORT=${rasa_ports[*]}" --front "$ACTIONS_PORT=${action_ports[*]}"
+  fronts=()  # only a role with several replicas gets a front (one replica listens on the public port)
+  (( RASA_REPLICAS > 1 )) && fronts+=(--front "$RASA_PORT=${rasa_ports[*]}")
+  (( ACTION_REPLICAS > 1 )) && fronts+=(--front "$ACTIONS_PORT=${action_ports[*]}")
+  python3 scripts/nginx_front.py --dir "$NGINX_DIR" --listen 127.0.0.1 "${fronts[@]}"
   start "nginx round-robin front" "$LOG_DIR/nginx.log" nginx -p "$NGINX_DIR" -c nginx.conf -g "daemon off;"
 fi
 if [[ -n $ANALYTICS_AMQP_URL ]]; then
@@ -132,8 +134,10 @@ fi
 wait_for "platform API (knowledge base warm)" "http://127.0.0.1:$PLATFORM_PORT/api/health/ready" 180
 for port in "${action_ports[@]}"; do wait_for "action server" "http://127.0.0.1:$port/health" 120; done
 for port in "${rasa_ports[@]}"; do wait_for "Rasa" "http://127.0.0.1:$port/status" 300 "token=$RASA_AUTH_TOKEN"; done
-if (( RASA_REPLICAS > 1 || ACTION_REPLICAS > 1 )); then
+if (( RASA_REPLICAS > 1 )); then
   wait_for "Rasa through the front" "http://127.0.0.1:$RASA_PORT/status" 30 "token=$RASA_AUTH_TOKEN"
+fi
+if (( ACTION_REPLICAS > 1 )); then
   wait_for "action servers through the front" "http://127.0.0.1:$ACTIONS_PORT/health" 30
 fi
 if [[ -n "${MAKE_STARTED:-}" ]]; then
