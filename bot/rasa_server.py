@@ -17,6 +17,7 @@ from typing import Any
 from jsonschema import ValidationError
 from jsonschema.protocols import Validator
 from jsonschema.validators import validator_for
+from rasa.core import tracker_store
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
 
@@ -28,6 +29,9 @@ def action_response_validator() -> Validator:
     cls = validator_for(schema)
     cls.check_schema(schema)
     return cls(schema)
+
+
+_RASA_ENGINE_KWARGS = tracker_store.create_engine_kwargs
 
 
 def validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
@@ -44,9 +48,23 @@ def validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
     return True
 
 
+def engine_kwargs_with_pre_ping(url: Any) -> dict[str, Any]:
+    """Rasa's SQL tracker-store engine options plus ``pool_pre_ping``.
+
+    Without it, after PostgreSQL restarts every pooled connection is dead: Rasa's fail-safe store
+    then falls back to an empty in-memory tracker and the conversation loses its context. With it
+    a dead connection is replaced before use (one ``SELECT 1`` per checkout).
+    """
+    kwargs = dict(_RASA_ENGINE_KWARGS(url))
+    kwargs["pool_pre_ping"] = True
+    return kwargs
+
+
 def install() -> None:
-    """Makes Rasa's remote actions use the cached validator."""
+    """Makes Rasa's remote actions use the cached validator, and its SQL tracker store survive a
+    database restart."""
     RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
+    tracker_store.create_engine_kwargs = engine_kwargs_with_pre_ping
 
 
 def main() -> int:

@@ -32,3 +32,18 @@ def test_an_invalid_response_raises_rasas_error(action: RemoteAction) -> None:
 
 def test_the_schema_is_checked_once() -> None:
     assert rasa_server.action_response_validator() is rasa_server.action_response_validator()
+
+
+def test_sql_tracker_store_engines_pre_ping_after_install() -> None:
+    from rasa.core import tracker_store
+
+    from bot import rasa_server
+
+    original = tracker_store.create_engine_kwargs
+    try:
+        rasa_server.install()
+        kwargs = tracker_store.create_engine_kwargs("postgresql://u@127.0.0.1/tianfu_rasa")
+        assert kwargs["pool_pre_ping"] is True
+        assert "pool_size" in kwargs  # Rasa's own options are kept
+    finally:
+        tracker_store.create_engine_kwargs = original
