@@ -52,7 +52,7 @@ SERVER = """  upstream replicas_{port} {{
       proxy_set_header Connection "";
       proxy_set_header Host $host;
       proxy_set_header X-Forwarded-For $remote_addr;
-      proxy_next_upstream error timeout http_502 http_503;
+      proxy_next_upstream error timeout http_502 http_503{retry_posts};
       proxy_read_timeout 60s;
     }}
     location /socket.io/ {{
@@ -65,14 +65,26 @@ SERVER = """  upstream replicas_{port} {{
   }}"""
 
 
-def render(directory: Path, listen: str, fronts: dict[int, list[int]]) -> str:
-    """The nginx.conf text for ``fronts`` (public port → replica ports)."""
+def render(
+    directory: Path,
+    listen: str,
+    fronts: dict[int, list[int]],
+    retry_posts: frozenset[int] = frozenset(),
+) -> str:
+    """The nginx.conf text for ``fronts`` (public port → replica ports).
+
+    A front in ``retry_posts`` also retries a POST on the next replica when the first one died
+    with the request (``non_idempotent``): used for Rasa, where a turn that a killed process never
+    finished left nothing behind (the tracker is saved at the end of the turn, and bookings carry
+    an idempotency key). Action servers are not retried: an action may have had its effect.
+    """
     servers = []
     for port, members in fronts.items():
         lines = "\n".join(
             f"    server 127.0.0.1:{member} max_fails=1 fail_timeout=10s;" for member in members
         )
-        servers.append(SERVER.format(port=port, members=lines, listen=listen))
+        retry = " non_idempotent" if port in retry_posts else ""
+        servers.append(SERVER.format(port=port, members=lines, listen=listen, retry_posts=retry))
     # nginx's workers run as the user named here when the master runs as root.
     user = f"user {getpass.getuser()};\n" if os.geteuid() == 0 else ""
     return TEMPLATE.format(user=user, dir=directory, servers="\n".join(servers))
@@ -93,12 +105,14 @@ def main() -> None:
     parser.add_argument("--dir", type=Path, required=True)
     parser.add_argument("--listen", default="127.0.0.1")
     parser.add_argument("--front", type=parse_front, action="append", required=True)
+    parser.add_argument("--retry-posts", type=int, action="append", default=[])
     args = parser.parse_args()
     directory = args.dir.resolve()
     for sub in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
         (directory / sub).mkdir(parents=True, exist_ok=True)
     fronts = dict(args.front)
-    (directory / "nginx.conf").write_text(render(directory, args.listen, fronts), encoding="utf-8")
+    config = render(directory, args.listen, fronts, frozenset(args.retry_posts))
+    (directory / "nginx.conf").write_text(config, encoding="utf-8")
 
 
 if __name__ == "__main__":

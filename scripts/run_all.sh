@@ -122,7 +122,7 @@ for port in "${rasa_ports[@]}"; do start_replica rasa "$port"; done
 if (( RASA_REPLICAS > 1 || ACTION_REPLICAS > 1 )); then
   NGINX_DIR="$RUN_DIR/nginx"
   fronts=()  # only a role with several replicas gets a front (one replica listens on the public port)
-  (( RASA_REPLICAS > 1 )) && fronts+=(--front "$RASA_PORT=${rasa_ports[*]}")
+  (( RASA_REPLICAS > 1 )) && fronts+=(--front "$RASA_PORT=${rasa_ports[*]}" --retry-posts "$RASA_PORT")
   (( ACTION_REPLICAS > 1 )) && fronts+=(--front "$ACTIONS_PORT=${action_ports[*]}")
   python3 scripts/nginx_front.py --dir "$NGINX_DIR" --listen 127.0.0.1 "${fronts[@]}"
   start "nginx round-robin front" "$LOG_DIR/nginx.log" nginx -p "$NGINX_DIR" -c nginx.conf -g "daemon off;"
