@@ -44,7 +44,8 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
 async def log_requests(
     request: Request, call_next: Callable[[Request], Awaitable[Response]]
 ) -> Response:
-    """One key=value line per request: method, path (no query string, no headers), status, time."""
+    """One key=value line per request: method, route template (no ids, no query string, no
+    headers), status, time."""
     started = time.perf_counter()
     status_code = 500
     try:
@@ -57,7 +58,9 @@ async def log_requests(
             event(
                 "http.request",
                 method=request.method,
-                path=request.url.path,
+                # the route's template, not the raw path: a path may hold a conversation id
+                # (/api/conversations/{sender_id}/outbox/claim) or a reference
+                path=getattr(request.scope.get("route"), "path", request.url.path),
                 status=status_code,
                 ms=f"{elapsed_ms:.1f}",
             )

@@ -17,9 +17,12 @@ from tests.browser.console_helpers import SCREENSHOTS
 CHROMIUM = Path("/usr/bin/chromium")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    """One headless Chromium for the session (skips when Debian's chromium is not installed)."""
+    """One headless Chromium per test module (skips when Debian's chromium is not installed).
+
+    Module scope, not session: Playwright's sync API keeps an event loop running in the main thread
+    while it is open, and every later test that calls ``asyncio.run`` would then fail."""
     if not CHROMIUM.exists():
         pytest.skip("Debian chromium missing: run `make browser-deps`")
     from playwright.sync_api import sync_playwright

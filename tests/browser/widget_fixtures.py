@@ -74,9 +74,12 @@ def browser_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             stop_stack(process)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
-    """Debian's headless Chromium (fails, not skips: the widget's acceptance needs it)."""
+    """Debian's headless Chromium (fails, not skips: the widget's acceptance needs it).
+
+    Module scope: an open Playwright sync API keeps an event loop running in the main thread, which
+    breaks every later test that calls ``asyncio.run``."""
     if not CHROMIUM.exists():
         pytest.fail(f"{CHROMIUM} is missing: the browser tests drive Debian's Chromium")
     with sync_playwright() as playwright:

@@ -230,3 +230,15 @@ def test_escalation_create_requires_the_bot_token(
     assert response.json() == {
         "error": {"code": "unauthorized", "message": "missing or invalid bot token"}
     }
+
+
+@pytest.mark.security
+def test_request_log_names_the_route_not_the_conversation_id(
+    client: TestClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("INFO", logger="platform_api")
+    client.get("/api/conversations/wx-oSecretSender42/handoff")
+
+    lines = [r.getMessage() for r in caplog.records if r.name == "platform_api"]
+    assert any("path=/api/conversations/{sender_id}/handoff" in line for line in lines), lines
+    assert not any("wx-oSecretSender42" in line for line in lines)
