@@ -22,6 +22,7 @@ from platform_api.core.db import create_all, make_engine, make_session_factory
 from platform_api.core.ratelimit import PublicRateLimit, check_public_rate_limit
 from platform_api.devices.routes import routes as device_routes
 from platform_api.identity import routes as identity_routes
+from platform_api.identity import sandbox_routes as identity_sandbox_routes
 from platform_api.partners import routes as partner_routes
 from platform_api.payments import routes as payment_routes
 from platform_api.staff import setup as staff_setup
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(unanswered.router)  # staff and bot tokens only
     app.include_router(widget_routes.router)  # public: the chat widget bundle and its demo page
     app.include_router(identity_routes.router)  # phone verification across channels (bot token)
+    app.include_router(identity_sandbox_routes.router)  # sandbox SMS texts (staff, not prod)
     staff_setup.install(app)  # complaints, handoff, /api/staff, /console
     app.include_router(booking_routes.router)  # bookings: structured errors, own auth per route
     app.include_router(partner_routes.router)  # partner keys; live data (bot token)

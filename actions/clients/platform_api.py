@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from pydantic import ValidationError
@@ -380,6 +381,44 @@ class PlatformApiClient:
             raise
         if not isinstance(body, dict):
             raise PlatformApiError(f"GET {path}: answer is not an object")
+        return body
+
+    # ------------------------------------------------------------ identity (issue 11)
+    async def request_phone_code(
+        self, *, sender_id: str, channel: str, phone: str, language: str
+    ) -> dict[str, Any]:
+        """Text a code to ``phone`` for this conversation: ``{challenge_id, phone_masked, ...}``."""
+        body = await self._request(
+            "POST",
+            "/api/identity/challenges",
+            json={"sender_id": sender_id, "channel": channel, "phone": phone, "language": language},
+        )
+        if not isinstance(body, dict) or not isinstance(body.get("challenge_id"), str):
+            raise PlatformApiError("POST /api/identity/challenges: answer is not a challenge")
+        return body
+
+    async def confirm_phone_code(
+        self, challenge_id: str, *, sender_id: str, code: str
+    ) -> dict[str, Any]:
+        """Confirm the texted code: ``{verified, phone_masked, expires_at}`` (errors carry a code)."""
+        path = f"/api/identity/challenges/{challenge_id}/confirm"
+        body = await self._request("POST", path, json={"sender_id": sender_id, "code": code})
+        if not isinstance(body, dict) or body.get("verified") is not True:
+            raise PlatformApiError(f"POST {path}: answer is not a verification")
+        return body
+
+    async def identity_records(self, sender_id: str) -> dict[str, Any] | None:
+        """Bookings and complaints of the conversation's verified number on every channel, or
+        None when the conversation holds no verified number (any more)."""
+        path = f"/api/identity/conversations/{quote(sender_id, safe='')}/records"
+        try:
+            body = await self._request("GET", path)
+        except PlatformApiError as error:
+            if error.status_code == 403 and error.code == "not_verified":
+                return None
+            raise
+        if not isinstance(body, dict) or not isinstance(body.get("bookings"), list):
+            raise PlatformApiError(f"GET {path}: answer is not a list of records")
         return body
 
     async def _booking_answer(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
