@@ -22,6 +22,8 @@ from platform_api.bookings.errors import ApiError
 from platform_api.bookings.service import BookingContext
 from platform_api.core.config import Settings
 from platform_api.models import utcnow
+from platform_api.payments.config import app_payment_settings
+from platform_api.payments.remote import RemoteProvider
 from platform_api.payments.sandbox import SandboxProvider
 
 logger = logging.getLogger("platform_api.bookings")
@@ -42,14 +44,15 @@ def app_booking_settings(app: FastAPI) -> BookingSettings:
     return settings
 
 
-def app_provider(app: FastAPI) -> SandboxProvider:
-    """The app's sandbox provider, keyed with ``PLATFORM_PAYMENT_SANDBOX_SECRET``.
+def app_provider(app: FastAPI) -> SandboxProvider | RemoteProvider:
+    """The app's sandbox provider, keyed with ``PLATFORM_PAYMENT_SANDBOX_SECRET``: in-process, or
+    over HTTP when ``PLATFORM_PAYMENT_PROVIDER_URL`` is set (:mod:`platform_api.payments.remote`).
 
     Without that secret a local or CI run gets a random key for this process (its pay pages and
     notifications still work, but only within this process); production answers 503
     ``payments_unavailable`` instead, since other instances could not verify its notifications.
     """
-    provider: SandboxProvider | None = getattr(app.state, "payment_provider", None)
+    provider: SandboxProvider | RemoteProvider | None = getattr(app.state, "payment_provider", None)
     if provider is None:
         settings: Settings = app.state.settings
         if settings.payment_sandbox_secret is None and settings.environment == "production":
@@ -61,7 +64,17 @@ def app_provider(app: FastAPI) -> SandboxProvider:
         else:
             secret = secrets.token_bytes(32)
             logger.warning(event("payment.sandbox_secret_generated", scope="this process"))
-        provider = SandboxProvider(secret, settings.public_base_url)
+        payment = app_payment_settings(app)
+        provider = (
+            RemoteProvider(
+                secret,
+                payment.provider_url,
+                public_url=payment.provider_public_url,
+                timeout_s=payment.provider_timeout_seconds,
+            )
+            if payment.provider_url
+            else SandboxProvider(secret, settings.public_base_url)
+        )
         app.state.payment_provider = provider
     return provider
 

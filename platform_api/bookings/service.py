@@ -23,6 +23,7 @@ from platform_api.bookings.errors import ApiError
 from platform_api.bookings.identity import normalise_phone
 from platform_api.bookings.models import Booking, BookingKind, BookingStatus
 from platform_api.partners.models import Venue
+from platform_api.payments import refunds
 from platform_api.payments.models import Payment
 from platform_api.payments.provider import PaymentProvider
 
@@ -212,6 +213,7 @@ def cancel_booking(
         session.rollback()
         return cancel_booking(session, ctx, reference, now)
     release_places(session, booking)
+    owed = None
     if expected == BookingStatus.HELD:
         ctx.provider.close_order(session, booking.reference)
     elif booking.transaction_id:
@@ -222,13 +224,16 @@ def cancel_booking(
         )
         if payment is not None:
             payment.refund_fen += refund
-        ctx.provider.refund(
+        owed = refunds.owe(
             session,
             reference=booking.reference,
             transaction_id=booking.transaction_id,
             amount_fen=refund,
+            now=now,
         )
     session.commit()
+    if owed is not None:  # recorded above: a provider that is down only delays it (sweep)
+        refunds.send(session, ctx.provider, owed, now)
     session.refresh(booking)
     logger.info(event("booking.cancelled", reference=reference, refund_fen=refund))
     return booking

@@ -23,25 +23,31 @@ from platform_api.bookings.deps import (
     app_provider,
 )
 from platform_api.bookings.service import expire_due
-from platform_api.payments.sandbox import redeliver_due
+from platform_api.payments.sandbox import SandboxProvider, redeliver_due
+from platform_api.payments.sweep import payments_sweep
 
 logger = logging.getLogger("platform_api.bookings")
 
 
 def sweep_once(app: FastAPI) -> tuple[int, int]:
-    """One round: (holds expired, notifications acknowledged)."""
+    """One round: (holds expired, notifications acknowledged); it also asks the provider about
+    silent holds and re-sends owed refunds (:func:`platform_api.payments.sweep.payments_sweep`)."""
     ctx = app_context(app)
     now = app_clock(app)()
     with app.state.session_factory() as session:
         expired = expire_due(session, ctx, now)
-    with app.state.session_factory() as session:
-        delivered = redeliver_due(
-            session,
-            app_provider(app),
-            app_payment_http(app),
-            ctx.settings.notify_retry_seconds,
-            now,
-        )
+    delivered = 0
+    provider = app_provider(app)
+    if isinstance(provider, SandboxProvider):  # a remote provider re-sends its own
+        with app.state.session_factory() as session:
+            delivered = redeliver_due(
+                session,
+                provider,
+                app_payment_http(app),
+                ctx.settings.notify_retry_seconds,
+                now,
+            )
+    payments_sweep(app, now)
     return expired, delivered
 
 

@@ -58,3 +58,25 @@ class SandboxOrder(Base):
     notify_acknowledged: Mapped[bool] = mapped_column(default=False)
     next_notify_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), default=None)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class PaymentRefund(Base):
+    """A refund the platform owes: written with the cancellation (or the refunded notification),
+    sent to the provider after the commit and re-sent by the sweep until the provider accepts it.
+
+    ``refund_no`` is the provider's idempotency key (``out_refund_no``), so a retry after a lost
+    answer never refunds twice.
+    """
+
+    __tablename__ = "payment_refund"
+
+    refund_no: Mapped[str] = mapped_column(String(64), primary_key=True)
+    reference: Mapped[str] = mapped_column(String(32), index=True)
+    transaction_id: Mapped[str] = mapped_column(String(64))
+    amount_fen: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    """``pending`` until the provider accepted it, then ``done``."""
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), default=None)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    done_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime(), default=None)

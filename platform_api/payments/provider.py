@@ -2,7 +2,13 @@
 
 Amounts are integer fen, as WeChat Pay's ``amount.total`` is. A provider keeps its own order state;
 the platform's booking state changes only through a verified notification
-(:mod:`platform_api.payments.service`) or a cancellation.
+(:mod:`platform_api.payments.service`), the reconciliation query
+(:mod:`platform_api.payments.reconcile`) or a cancellation.
+
+A provider that cannot be reached (refused connection, 5xx, no answer within
+``PLATFORM_PAYMENT_PROVIDER_TIMEOUT_SECONDS``) raises :func:`unavailable`'s 503
+``payment_unavailable``: a hold is then not taken (its transaction rolls back), a refund stays
+pending and is retried (:mod:`platform_api.payments.refunds`), a query is tried again next sweep.
 """
 
 from __future__ import annotations
@@ -12,6 +18,15 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from sqlalchemy.orm import Session
+
+from platform_api.bookings.errors import ApiError
+
+UNAVAILABLE = "payment_unavailable"
+
+
+def unavailable(detail: str) -> ApiError:
+    """The error a provider raises when it cannot be reached or does not answer in time."""
+    return ApiError(503, UNAVAILABLE, f"the payment provider is not answering ({detail})")
 
 
 @dataclass(frozen=True)
@@ -34,6 +49,8 @@ class OrderState:
     amount_fen: int
     transaction_id: str | None
     refunded_fen: int
+    paid_at: dt.datetime | None = None
+    """When the provider took the money (what reconciliation confirms a booking with)."""
 
 
 class PaymentProvider(Protocol):
@@ -62,9 +79,16 @@ class PaymentProvider(Protocol):
         """The provider's state of the order, or None when it has none."""
 
     def refund(
-        self, session: Session, *, reference: str, transaction_id: str, amount_fen: int
+        self,
+        session: Session,
+        *,
+        reference: str,
+        transaction_id: str,
+        amount_fen: int,
+        refund_no: str,
     ) -> None:
-        """Refund ``amount_fen`` of a paid transaction (0 does nothing)."""
+        """Refund ``amount_fen`` of a paid transaction (0 does nothing). ``refund_no`` is the
+        idempotency key (WeChat Pay's ``out_refund_no``): the same number never refunds twice."""
 
     def close_order(self, session: Session, reference: str) -> None:
-        """Make an unpaid order unpayable (cancellation, expiry)."""
+        """Make an unpaid order unpayable (cancellation, expiry); best effort."""

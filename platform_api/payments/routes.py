@@ -10,7 +10,11 @@
   notification is sent to ``public_base_url`` at once, re-sent by the sweep until acknowledged.
   Refusals (bad link 403, paid/closed/expired order 409) are HTML pages too, with
   ``<h1 id="error" data-code="…">``.
-* ``GET /api/payments/orders/{reference}`` (service token) — the provider's order state (query).
+* ``GET /api/payments/orders/{reference}`` (service token) — the provider's order state (query);
+  503 ``payment_unavailable`` when a remote provider does not answer.
+
+With a remote provider (``PLATFORM_PAYMENT_PROVIDER_URL``) the pay pages are the provider's own
+and these two answer 404 ``pay_elsewhere``.
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ from platform_api.bookings.deps import (
 from platform_api.bookings.errors import ApiError, StructuredErrorRoute
 from platform_api.bookings.schemas import REFERENCE_PATTERN
 from platform_api.bookings.service import get_booking
-from platform_api.payments.sandbox import PAY_PATH, SIGNATURE_HEADER
+from platform_api.payments.sandbox import PAY_PATH, SIGNATURE_HEADER, SandboxProvider
 from platform_api.payments.service import apply_notification
 
 router = APIRouter(tags=["payments"], route_class=StructuredErrorRoute)
@@ -63,8 +67,16 @@ async def sandbox_notify(
     return {"result": await run_in_threadpool(apply)}
 
 
+def _in_process(request: Request) -> SandboxProvider:
+    """The in-process sandbox; 404 when the provider is remote (its own server has the page)."""
+    provider = app_provider(request.app)
+    if not isinstance(provider, SandboxProvider):
+        raise ApiError(404, "pay_elsewhere", "this platform's provider has its own pay page")
+    return provider
+
+
 def _check_token(request: Request, reference: str, token: str) -> None:
-    expected = app_provider(request.app).page_token(reference)
+    expected = _in_process(request).page_token(reference)
     # bytes: compare_digest refuses non-ASCII str, and a link may carry anything
     if not hmac.compare_digest(expected.encode(), token.encode()):
         raise ApiError(403, "bad_pay_link", "this payment link is not valid")
@@ -141,9 +153,9 @@ def pay(
     t: Annotated[str, Query(max_length=64)] = "",
 ) -> HTMLResponse:
     """The "pay" button: the sandbox takes the money and notifies the platform (signed)."""
-    provider = app_provider(request.app)
     try:
         _check_token(request, reference, t)
+        provider = _in_process(request)
         order = provider.pay(session, reference, now)
     except ApiError as error:
         return _error_page(error)

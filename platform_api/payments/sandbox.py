@@ -105,12 +105,23 @@ class SandboxProvider:
             amount_fen=order.amount_fen,
             transaction_id=order.transaction_id,
             refunded_fen=order.refunded_fen,
+            paid_at=order.paid_at,
         )
 
     def refund(
-        self, session: Session, *, reference: str, transaction_id: str, amount_fen: int
+        self,
+        session: Session,
+        *,
+        reference: str,
+        transaction_id: str,
+        amount_fen: int,
+        refund_no: str = "",
     ) -> None:
-        """Record a refund on the order (the sandbox refunds at once; a real one notifies later)."""
+        """Record a refund on the order (the sandbox refunds at once; a real one notifies later).
+
+        In-process the caller's ``payment_refund`` row, claimed and marked in the same database,
+        keeps a ``refund_no`` from being refunded twice; the standalone server checks it itself.
+        """
         if amount_fen <= 0:
             return
         order = session.get(SandboxOrder, reference)

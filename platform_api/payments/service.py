@@ -17,7 +17,9 @@ Cases (the notification's signature was already checked by the provider):
   payment is refunded in full (``refunded_duplicate``).
 
 The ledger row (``payment``, unique per provider and transaction) is written in the same
-transaction as the booking change, so two deliveries racing each other cannot both count.
+transaction as the booking change, so two deliveries racing each other cannot both count. A
+refund is owed in that transaction too and sent after it (:mod:`platform_api.payments.refunds`):
+a provider that is down then only delays it.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from common.logsafe import event
 from platform_api.bookings.errors import ApiError
 from platform_api.bookings.models import Booking, BookingStatus
 from platform_api.bookings.service import BookingContext, refresh_status, retake_places, transition
+from platform_api.payments import refunds
 from platform_api.payments.models import Payment
 from platform_api.payments.provider import PaymentNotification
 
@@ -76,12 +79,14 @@ def apply_notification(
             created_at=now,
         )
     )
+    owed = None
     if outcome != "confirmed":
-        ctx.provider.refund(
+        owed = refunds.owe(
             session,
             reference=booking.reference,
             transaction_id=note.transaction_id,
             amount_fen=note.amount_fen,
+            now=now,
         )
     try:
         session.commit()
@@ -92,6 +97,8 @@ def apply_notification(
             raise
         return recorded.outcome
     logger.info(event("payment.notified", reference=booking.reference, outcome=outcome))
+    if owed is not None:
+        refunds.send(session, ctx.provider, owed, now)
     return outcome
 
 
