@@ -29,8 +29,11 @@ class PaymentSettings(BaseSettings):
     provider_public_url: str = ""
     """``PLATFORM_PAYMENT_PROVIDER_PUBLIC_URL``: the provider as tourists' browsers reach it (pay
     pages; default: ``PLATFORM_PAYMENT_PROVIDER_URL``)."""
-    provider_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
-    """``PLATFORM_PAYMENT_PROVIDER_TIMEOUT_SECONDS``: the longest wait for one provider call."""
+    provider_timeout_seconds: float = Field(default=3.0, gt=0, le=60)
+    """``PLATFORM_PAYMENT_PROVIDER_TIMEOUT_SECONDS``: the longest wait for one provider call; keep
+    it below the action server's ``PLATFORM_API_TIMEOUT`` (5 s), so a hold the provider was too slow
+    for is rolled back before the action gives up, and the tourist is never told "nothing was
+    booked" about a hold that was kept."""
     reconcile_after_seconds: float = Field(default=60.0, ge=0)
     """``PLATFORM_PAYMENT_RECONCILE_AFTER_SECONDS``: a hold this old with no notification is
     queried at the provider by the sweep (a paid order then confirms the booking)."""
