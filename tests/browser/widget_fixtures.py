@@ -5,16 +5,13 @@ Imported by name into ``test_widget.py`` (self-contained: no other conftest is n
 
 from __future__ import annotations
 
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-from knowledge_base.turn_bench import stop_stack
-from tests.e2e.conftest import Stack, read_secrets, run_all_env
+from tests.e2e.conftest import Stack, running_stack
 
 ROOT = Path(__file__).resolve().parents[2]
 PORTS = {"RASA_PORT": "15205", "ACTIONS_PORT": "15255", "PLATFORM_PORT": "18200"}
@@ -40,38 +37,10 @@ CHROMIUM = Path("/usr/bin/chromium")
 @pytest.fixture(scope="session")
 def browser_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """Rasa, action server and platform API with the trained model and the built widget."""
-    if not (ROOT / "models" / "current").exists():
-        pytest.fail("no trained model: `make test` trains it before running the tests")
     if not (ROOT / "platform_api" / "widget" / "static" / "widget.js").exists():
         pytest.fail("the widget is not built: `make test` runs `make widget` first")
-    var = tmp_path_factory.mktemp("widget-stack")
-    process = subprocess.Popen(
-        ["bash", "scripts/run_all.sh"],
-        cwd=ROOT,
-        env=run_all_env(var, **OVERRIDES),
-        start_new_session=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 420
-        assert process.stdout is not None
-        for line in process.stdout:
-            if "all up" in line:
-                break
-            if time.monotonic() > deadline or process.poll() is not None:
-                pytest.fail(f"servers did not start; logs in {var}: {line}")
-        yield Stack(
-            rasa=f"http://127.0.0.1:{PORTS['RASA_PORT']}",
-            actions=f"http://127.0.0.1:{PORTS['ACTIONS_PORT']}",
-            platform=f"http://127.0.0.1:{PORTS['PLATFORM_PORT']}",
-            log_dir=var,
-            secrets=read_secrets(var / "secrets.env"),
-        )
-    finally:
-        if process.poll() is None:
-            stop_stack(process)
+    with running_stack(tmp_path_factory.mktemp("widget-stack"), **OVERRIDES) as started:
+        yield started
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ import os
 import subprocess
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,15 +54,17 @@ def run_all_env(var: Path, **overrides: str) -> dict[str, str]:
     }
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+@contextmanager
+def running_stack(var: Path, **overrides: str) -> Iterator[Stack]:
+    """``scripts/run_all.sh`` as `make run` starts it, with its files in ``var`` and the ports and
+    settings of ``overrides`` (default ports: :data:`PORTS`); stopped when the block ends."""
     if not (ROOT / "models" / "current").exists():
         pytest.fail("no trained model: `make test` trains it before running the tests")
-    var = tmp_path_factory.mktemp("e2e")
+    env = run_all_env(var, **overrides)
     process = subprocess.Popen(
         ["bash", "scripts/run_all.sh"],
         cwd=ROOT,
-        env=run_all_env(var),
+        env=env,
         start_new_session=True,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -76,14 +79,21 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
             if time.monotonic() > deadline or process.poll() is not None:
                 pytest.fail(f"servers did not start; logs in {var}: {line}")
         yield Stack(
-            rasa=f"http://127.0.0.1:{PORTS['RASA_PORT']}",
-            actions=f"http://127.0.0.1:{PORTS['ACTIONS_PORT']}",
-            platform=f"http://127.0.0.1:{PORTS['PLATFORM_PORT']}",
+            rasa=f"http://127.0.0.1:{env['RASA_PORT']}",
+            actions=f"http://127.0.0.1:{env['ACTIONS_PORT']}",
+            platform=f"http://127.0.0.1:{env['PLATFORM_PORT']}",
             log_dir=var,
             secrets=read_secrets(var / "secrets.env"),
         )
     finally:
-        stop_stack(process)
+        if process.poll() is None:  # a run that failed to start has already stopped its servers
+            stop_stack(process)
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    with running_stack(tmp_path_factory.mktemp("e2e")) as started:
+        yield started
 
 
 @pytest.fixture(scope="session")

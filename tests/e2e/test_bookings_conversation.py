@@ -14,16 +14,13 @@ import json
 import re
 import socket
 import sqlite3
-import subprocess
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
-from knowledge_base.turn_bench import stop_stack
 from tests.actions.bookings.kit import cn_id
-from tests.e2e.conftest import ROOT, Stack, read_secrets, run_all_env
+from tests.e2e.conftest import Stack, running_stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -48,39 +45,12 @@ def free_port() -> str:
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     """The stack as `make run` starts it, on free ports, with a partner key for the test venue
     (its own database, so the rows it holds are only this module's)."""
-    if not (ROOT / "models" / "current").exists():
-        pytest.fail("no trained model: `make test` trains it before running the tests")
-    var = tmp_path_factory.mktemp("e2e-bookings")
     ports = {"RASA_PORT": free_port(), "ACTIONS_PORT": free_port(), "PLATFORM_PORT": free_port()}
-    env = run_all_env(
-        var, **ports, PLATFORM_PARTNER_KEYS=f"{VENUE}:{PARTNER_KEY},{HOTEL}:{HOTEL_KEY}"
-    )
-    process = subprocess.Popen(
-        ["bash", "scripts/run_all.sh"],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 420
-        assert process.stdout is not None
-        for line in process.stdout:
-            if "all up" in line:
-                break
-            if time.monotonic() > deadline or process.poll() is not None:
-                pytest.fail(f"servers did not start; logs in {var}: {line}")
-        yield Stack(
-            rasa=f"http://127.0.0.1:{ports['RASA_PORT']}",
-            actions=f"http://127.0.0.1:{ports['ACTIONS_PORT']}",
-            platform=f"http://127.0.0.1:{ports['PLATFORM_PORT']}",
-            log_dir=var,
-            secrets=read_secrets(var / "secrets.env"),
-        )
-    finally:
-        stop_stack(process)
+    keys = f"{VENUE}:{PARTNER_KEY},{HOTEL}:{HOTEL_KEY}"
+    with running_stack(
+        tmp_path_factory.mktemp("e2e-bookings"), **ports, PLATFORM_PARTNER_KEYS=keys
+    ) as started:
+        yield started
 
 
 @pytest.fixture(scope="module")

@@ -12,16 +12,13 @@ their message reaches the console, the staff message reaches them, "hand back" r
 from __future__ import annotations
 
 import re
-import subprocess
-import time
 from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
 
-from knowledge_base.turn_bench import stop_stack
-from tests.e2e.conftest import ROOT, Stack, read_secrets, run_all_env
+from tests.e2e.conftest import Stack, running_stack
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -35,43 +32,15 @@ ESCALATION_REFERENCE = re.compile(r"ESC-\d{8}-\d{4,}")
 
 @pytest.fixture(scope="module")
 def case_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    if not (ROOT / "models" / "current").exists():
-        pytest.fail("no trained model: `make test` trains it before running the tests")
-    var = tmp_path_factory.mktemp("e2e-complaints")
-    env = run_all_env(
-        var,
+    with running_stack(
+        tmp_path_factory.mktemp("e2e-complaints"),
         **PORTS,
         PLATFORM_STAFF_ADMIN_USER=ADMIN_USER,
         PLATFORM_STAFF_ADMIN_PASSWORD=ADMIN_PASSWORD,
         PLATFORM_OFFICE_HOURS="00:00-23:59",
         PLATFORM_OFFICE_WEEKDAYS="mon,tue,wed,thu,fri,sat,sun",
-    )
-    process = subprocess.Popen(
-        ["bash", "scripts/run_all.sh"],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    try:
-        deadline = time.monotonic() + 420
-        assert process.stdout is not None
-        for line in process.stdout:
-            if "all up" in line:
-                break
-            if time.monotonic() > deadline or process.poll() is not None:
-                pytest.fail(f"servers did not start; logs in {var}: {line}")
-        yield Stack(
-            rasa=f"http://127.0.0.1:{PORTS['RASA_PORT']}",
-            actions=f"http://127.0.0.1:{PORTS['ACTIONS_PORT']}",
-            platform=f"http://127.0.0.1:{PORTS['PLATFORM_PORT']}",
-            log_dir=var,
-            secrets=read_secrets(var / "secrets.env"),
-        )
-    finally:
-        stop_stack(process)
+    ) as started:
+        yield started
 
 
 class Tourist:
