@@ -49,6 +49,8 @@ INVENTORY = {
     # complaints and hand-off (issue 10): leave a form, give the conversation back to the bot
     "stop",
     "hand_back",
+    # cross-channel identity (issue 11): bookings and complaints of a verified phone number
+    "show_my_records",
 }
 
 
