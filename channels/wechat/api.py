@@ -8,6 +8,10 @@
   messages than the window still allows, the remaining ones are joined into the last allowed
   message; once the window is used up nothing more is sent (WeChat would refuse with 45047) and
   the drop is logged. Notifications outside the window need template messages (not sent here).
+* A send WeChat refuses (45015/45047: the window is closed; the others after one token refresh or
+  one retry of "system busy"/5xx) or does not answer within the timeout keeps that text and the
+  rest of its batch for the tourist's next message (:mod:`channels.wechat.undelivered`). Every
+  call is bounded by the timeout, and none of them is on the passive reply's path.
 """
 
 from __future__ import annotations
@@ -22,11 +26,16 @@ from typing import Any, Literal
 import aiohttp
 
 from channels.wechat.store import Store
+from channels.wechat.undelivered import Undelivered
 from common.logsafe import event, pseudonym
 
 logger = logging.getLogger(__name__)
 
 TOKEN_ERRORS = frozenset({40001, 40014, 42001})
+WINDOW_CLOSED = frozenset({45015, 45047})
+"""Out of the 48-hour reply window / over its message count: nothing more until the tourist writes."""
+BUSY = -1
+RETRY_PAUSE_S = 0.2
 TOKEN_MARGIN_S = 60.0
 HTTP_TIMEOUT_S = 5.0
 WINDOWS: dict[str, tuple[int, float]] = {"message": (5, 48 * 3600.0), "event": (3, 60.0)}
@@ -34,11 +43,23 @@ WINDOWS: dict[str, tuple[int, float]] = {"message": (5, 48 * 3600.0), "event": (
 
 
 class WeChatApiError(Exception):
-    """WeChat answered with a non-zero ``errcode`` (or not at all)."""
+    """WeChat answered with a non-zero ``errcode`` (or not at all: -1, ``timed_out`` when no
+    answer came within the timeout)."""
 
-    def __init__(self, errcode: int, errmsg: str = "") -> None:
+    def __init__(self, errcode: int, errmsg: str = "", *, timed_out: bool = False) -> None:
         super().__init__(f"errcode {errcode}: {errmsg}")
         self.errcode = errcode
+        self.timed_out = timed_out
+
+    @property
+    def retryable(self) -> bool:
+        """-1 "system busy" (or a 5xx / refused connection): WeChat says to try again. Not after a
+        timeout: the message may have been delivered, and the 5-second budget is spent."""
+        return self.errcode == BUSY and not self.timed_out
+
+
+def _transport_error(error: Exception) -> WeChatApiError:
+    return WeChatApiError(BUSY, type(error).__name__, timed_out=isinstance(error, TimeoutError))
 
 
 class AccessTokens:
@@ -52,8 +73,10 @@ class AccessTokens:
         app_secret: str,
         *,
         session: aiohttp.ClientSession | None = None,
+        timeout_s: float = HTTP_TIMEOUT_S,
     ) -> None:
         self.store = store
+        self.timeout_s = timeout_s
         self.api_base = api_base.rstrip("/")
         self.app_id = app_id
         self._secret = app_secret
@@ -65,18 +88,18 @@ class AccessTokens:
         """One HTTP client session per channel (created lazily inside the event loop)."""
         if self._session is None or self._session.closed:
             self._session = aiohttp.ClientSession(
-                timeout=aiohttp.ClientTimeout(total=HTTP_TIMEOUT_S)
+                timeout=aiohttp.ClientTimeout(total=self.timeout_s)
             )
         return self._session
 
     async def get(self) -> str:
         """A valid access token (from the store, or fetched by exactly one process)."""
-        deadline = time.monotonic() + 2 * HTTP_TIMEOUT_S
+        deadline = time.monotonic() + 2 * self.timeout_s
         while True:
             token = await self.store.get(self._key)
             if token:
                 return token
-            if await self.store.set(self._lock_key, "1", 2 * HTTP_TIMEOUT_S, only_new=True):
+            if await self.store.set(self._lock_key, "1", 2 * self.timeout_s, only_new=True):
                 try:
                     return await self._fetch()
                 finally:
@@ -96,7 +119,8 @@ class AccessTokens:
             async with http.get(f"{self.api_base}/cgi-bin/token", params=params) as response:
                 data = await response.json(content_type=None)
         except (TimeoutError, aiohttp.ClientError, ValueError) as error:
-            raise WeChatApiError(-1, type(error).__name__) from None
+            logger.error(event("wechat.token.failed", error=type(error).__name__))
+            raise _transport_error(error) from None
         token = data.get("access_token") if isinstance(data, dict) else None
         if not token:
             code = int(data.get("errcode", -1)) if isinstance(data, dict) else -1
@@ -163,9 +187,12 @@ def fit_to_window(texts: Sequence[str], allowed: int) -> list[str]:
 class CustomerService:
     """Sends customer-service text messages (``cgi-bin/message/custom/send``)."""
 
-    def __init__(self, tokens: AccessTokens, window: ReplyWindow) -> None:
+    def __init__(
+        self, tokens: AccessTokens, window: ReplyWindow, undelivered: Undelivered | None = None
+    ) -> None:
         self.tokens = tokens
         self.window = window
+        self.undelivered = undelivered or Undelivered(window.store)
 
     async def _post(self, token: str, payload: dict[str, Any]) -> dict[str, Any]:
         http = await self.tokens.session()
@@ -180,8 +207,8 @@ class CustomerService:
             ) as response:
                 data = await response.json(content_type=None)
         except (TimeoutError, aiohttp.ClientError, ValueError) as error:
-            raise WeChatApiError(-1, type(error).__name__) from None
-        return data if isinstance(data, dict) else {"errcode": -1}
+            raise _transport_error(error) from None
+        return data if isinstance(data, dict) else {"errcode": BUSY}
 
     async def typing(self, openid: str) -> bool:
         """Show "typing..." to the tourist (``custom/typing``; not a message, so outside the
@@ -205,23 +232,38 @@ class CustomerService:
         return code == 0
 
     async def send_text(self, openid: str, content: str) -> None:
-        """Send one text (``WeChatApiError`` when WeChat refuses it after a token refresh)."""
+        """Send one text; ``WeChatApiError`` when WeChat refuses it after one token refresh
+        (40001/40014/42001) or one retry ("system busy", 5xx, refused connection), or when it
+        does not answer in time (never retried: it may have been delivered)."""
         payload = {"touser": openid, "msgtype": "text", "text": {"content": content}}
         for attempt in (1, 2):
-            token = await self.tokens.get()
-            data = await self._post(token, payload)
-            code = int(data.get("errcode", 0) or 0)
-            if code == 0:
-                return
-            if code in TOKEN_ERRORS and attempt == 1:
-                await self.tokens.invalidate(token)
-                continue
-            raise WeChatApiError(code, str(data.get("errmsg", "")))
+            token = ""
+            try:
+                token = await self.tokens.get()
+                data = await self._post(token, payload)
+                code = int(data.get("errcode", 0) or 0)
+                if code == 0:
+                    return
+                raise WeChatApiError(code, str(data.get("errmsg", "")))
+            except WeChatApiError as error:
+                if attempt == 2:
+                    raise
+                if error.errcode in TOKEN_ERRORS and token:
+                    await self.tokens.invalidate(token)
+                elif error.retryable:
+                    await asyncio.sleep(RETRY_PAUSE_S)
+                else:
+                    raise
+                logger.info(event("wechat.custom_send.retry", errcode=error.errcode))
 
     async def send_all(self, openid: str, texts: Sequence[str]) -> int:
         """Send ``texts`` within the tourist's window; the number of messages WeChat accepted."""
         remaining = await self.window.remaining(openid)
-        batch = fit_to_window([t for t in texts if t.strip()], remaining)
+        texts = [t for t in texts if t.strip()]
+        if texts and remaining == 0:  # the window is closed: they wait for the next message
+            await self.undelivered.keep(openid, texts, 45047)
+            return 0
+        batch = fit_to_window(texts, remaining)
         if len(batch) < len([t for t in texts if t.strip()]):
             logger.warning(
                 event(
@@ -232,9 +274,10 @@ class CustomerService:
                 )
             )
         sent = 0
-        for text in batch:
+        for index, text in enumerate(batch):
             if not await self.window.take(openid):
                 logger.warning(event("wechat.window.exhausted", conversation=pseudonym(openid)))
+                await self.undelivered.keep(openid, batch[index:], 45047)
                 break
             try:
                 await self.send_text(openid, text)
@@ -244,8 +287,12 @@ class CustomerService:
                         "wechat.custom_send.failed",
                         conversation=pseudonym(openid),
                         errcode=error.errcode,
+                        timed_out=error.timed_out,
                     )
                 )
+                if error.errcode in WINDOW_CLOSED:  # WeChat knows better than our count
+                    await self.window.forget(openid)
+                await self.undelivered.keep(openid, batch[index:], error.errcode)
                 break
             sent += 1
         return sent

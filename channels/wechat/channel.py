@@ -58,6 +58,7 @@ from channels.wechat.platform import PlatformClient, PlatformUnavailable
 from channels.wechat.settings import WeChatSettings
 from channels.wechat.store import Store, make_store
 from channels.wechat.text import DEFAULT_LANGUAGE, choice_number, notice
+from channels.wechat.undelivered import Undelivered
 from common.logsafe import event, install_on_handlers, pseudonym
 
 logger = logging.getLogger(__name__)
@@ -105,10 +106,15 @@ class WeChatInput(InputChannel):
         self.store = store or make_store(settings.redis_url)
         self.dedup = Deduplicator(self.store)
         self.tokens = AccessTokens(
-            self.store, settings.api_base, settings.app_id, settings.app_secret
+            self.store,
+            settings.api_base,
+            settings.app_id,
+            settings.app_secret,
+            timeout_s=settings.api_timeout_s,
         )
         self.window = ReplyWindow(self.store)
-        self.service = CustomerService(self.tokens, self.window)
+        self.undelivered = Undelivered(self.store)
+        self.service = CustomerService(self.tokens, self.window, self.undelivered)
         self.platform = PlatformClient(
             settings.platform_url, settings.platform_token, settings.erase_path
         )
@@ -356,6 +362,27 @@ class WeChatInput(InputChannel):
             self._spawn(self._send_after_passive(inbound.from_user, texts[1:]))
         return self._reply(inbound, texts[0])
 
+    async def _send_undelivered(self, app: Any, openid: str) -> None:
+        """Texts WeChat did not take earlier (:mod:`channels.wechat.undelivered`), sent after the
+        answer to the tourist's new message (which opened a new window), under a short notice."""
+        await asyncio.sleep(AFTER_PASSIVE_S * 2)
+        texts = await self.undelivered.take(openid)
+        if not texts:
+            return
+        language = await get_slot(app, openid, "language")
+        header = notice("undelivered", language if isinstance(language, str) else DEFAULT_LANGUAGE)
+        if not texts[0].startswith(header):
+            texts[0] = f"{header}\n\n{texts[0]}"
+        sent = await self.service.send_all(openid, texts)
+        logger.info(
+            event(
+                "wechat.undelivered.sent",
+                conversation=pseudonym(openid),
+                messages=len(texts),
+                sent=sent,
+            )
+        )
+
     async def _send_after_passive(self, openid: str, texts: list[str]) -> None:
         """The rest of a turn, a moment after the passive reply so the tourist reads them in order."""
         await asyncio.sleep(AFTER_PASSIVE_S)
@@ -540,6 +567,8 @@ class WeChatInput(InputChannel):
                 )
             )
             body = SUCCESS
+        if inbound.msg_type != "event" and await self.undelivered.count(inbound.from_user):
+            self._spawn(self._send_undelivered(request.app, inbound.from_user))
         if dropped is not None and dropped.is_set() and body != SUCCESS:
             content = parse_fields(body).get("Content", "")
             self._spawn(self.service.send_all(inbound.from_user, [content]))

@@ -49,6 +49,8 @@ class WeChatSettings:
     max_body_bytes: int = 64_000
     outbox_poll_s: float = 10.0
     """How often staff replies waiting in the platform's outbox are pushed (0: only with turns)."""
+    api_timeout_s: float = 5.0
+    """Longest wait for one WeChat API call (token, customer-service message)."""
     scenes: dict[str, str] = field(default_factory=dict)
     """Numeric QR scene id → knowledge-base venue id (string scenes may be the venue id itself)."""
     menu: dict[str, str] = field(default_factory=dict)
@@ -76,6 +78,7 @@ class WeChatSettings:
             max_message_chars=int(values.get("max_message_chars") or 300),
             max_body_bytes=int(values.get("max_body_bytes") or 64_000),
             outbox_poll_s=_seconds(values.get("outbox_poll_s"), 10.0),
+            api_timeout_s=_seconds(values.get("api_timeout_s"), 5.0),
             scenes=_mapping(values, "scenes"),
             menu=_mapping(values, "menu"),
         )

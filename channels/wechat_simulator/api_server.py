@@ -7,7 +7,7 @@ import json
 import secrets
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from aiohttp import web
 
@@ -23,12 +23,20 @@ class CustomMessage:
     payload: dict[str, Any] = field(repr=False)
 
 
+Fault = int | Literal["5xx", "hang"]
+"""What one call gets instead of the normal answer: a WeChat ``errcode`` (e.g. 45015 out of the
+reply window, 40001 invalid token, -1 system busy), an HTTP 502 (``5xx``), or ``hang``: the
+normal answer after ``hang_s`` seconds (a caller that gave up before closes the connection, and
+the call is then dropped without effect)."""
+
+
 class ApiServer:
     """``/cgi-bin/token``, ``/cgi-bin/message/custom/send`` and ``.../custom/typing`` with WeChat's
     error codes.
 
     Tokens are checked (40001 for an unknown or revoked one); each tourist may receive
     ``window_limit`` customer-service messages (45047 beyond), reset by :meth:`open_window`.
+    :meth:`fail` makes the next calls of an endpoint (``token``, ``send``, ``typing``) fail.
     """
 
     def __init__(
@@ -49,6 +57,9 @@ class ApiServer:
         self.rejected: list[int] = []
         self.typing: list[str] = []
         self._sent_per_user: dict[str, int] = {}
+        self.faults: dict[str, list[Fault]] = {"token": [], "send": [], "typing": []}
+        self.hang_s = 10.0
+        self.calls: dict[str, int] = {"token": 0, "send": 0, "typing": 0}
         self._runner: web.AppRunner | None = None
         self.base_url = ""
         self._arrived = asyncio.Event()
@@ -57,12 +68,35 @@ class ApiServer:
         """Make every issued token invalid (the next send gets 40001)."""
         self.valid_tokens.clear()
 
+    def fail(self, endpoint: str, *faults: Fault) -> None:
+        """The next ``len(faults)`` calls of ``endpoint`` get these faults, in order."""
+        self.faults[endpoint].extend(faults)
+
+    async def _fault(self, endpoint: str) -> web.Response | None:
+        """The fault answer of this call (after the hang for ``hang``), or None to answer normally."""
+        self.calls[endpoint] += 1
+        if not self.faults[endpoint]:
+            return None
+        fault = self.faults[endpoint].pop(0)
+        if fault == "hang":
+            await asyncio.sleep(self.hang_s)
+            return None
+        if fault == "5xx":
+            return web.Response(status=502, text="<html>502 Bad Gateway</html>")
+        if isinstance(fault, int):
+            self.rejected.append(fault)
+            return web.json_response({"errcode": fault, "errmsg": "simulated fault"})
+        return None
+
     def open_window(self, openid: str) -> None:
         """The tourist wrote again: the quota starts over."""
         self._sent_per_user.pop(openid, None)
 
     async def _token(self, request: web.Request) -> web.Response:
         self.token_requests += 1
+        faulty = await self._fault("token")
+        if faulty is not None:
+            return faulty
         query = request.query
         if query.get("grant_type") != "client_credential":
             return web.json_response({"errcode": 40002, "errmsg": "invalid grant_type"})
@@ -73,6 +107,9 @@ class ApiServer:
         return web.json_response({"access_token": token, "expires_in": self.expires_in})
 
     async def _custom_send(self, request: web.Request) -> web.Response:
+        faulty = await self._fault("send")
+        if faulty is not None:
+            return faulty
         if request.query.get("access_token") not in self.valid_tokens:
             self.rejected.append(40001)
             return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
@@ -96,6 +133,9 @@ class ApiServer:
         return web.json_response({"errcode": 0, "errmsg": "ok"})
 
     async def _typing(self, request: web.Request) -> web.Response:
+        faulty = await self._fault("typing")
+        if faulty is not None:
+            return faulty
         if request.query.get("access_token") not in self.valid_tokens:
             return web.json_response({"errcode": 40001, "errmsg": "invalid credential"})
         payload = json.loads(await request.read())
