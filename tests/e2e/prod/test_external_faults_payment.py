@@ -13,6 +13,7 @@ language), that the conversation goes on, and counts bookings, payments and refu
 from __future__ import annotations
 
 import asyncio
+import re
 import socket
 import threading
 import time
@@ -368,3 +369,142 @@ async def test_refund_timing_out_on_cancellation(
     assert stack.faults.calls["refund"] == 2
     # the conversation goes on: the tourist checks the booking
     assert ((await api.get_booking(reference)) or {})["status"] == "cancelled"
+
+
+# -- through Rasa: the stack as `make run` starts it, its platform talking to the provider -------
+
+E2E_SCRIPTS = {
+    "en": {
+        "start": "I'd like to book tickets for Dujiangyan tomorrow",
+        "tickets": "1 adult",
+        "visitor": "Mary Brown, ID {id}",
+        "phone": "13835180671",
+        "yes": "yes",
+        "check": "check my booking",
+        "down": "Nothing was booked",
+        "held": "Pay here",
+        "confirmed": "paid and confirmed",
+    },
+    "zh": {
+        "start": "我想订明天都江堰的门票",
+        "tickets": "一个大人",
+        "visitor": "张伟 {id}",
+        "phone": "13835180672",
+        "yes": "是",
+        "check": "帮我查一下订单",
+        "down": "没有预订",
+        "held": "支付链接",
+        "confirmed": "已支付并确认",
+    },
+}
+E2E_PARTNER_KEY = "e2e-faults-partner-key-dujiangyan-01"  # the test venue's partner (test slots)
+
+
+def _say(rasa: str, sender: str, message: str) -> str:
+    answer = httpx.post(
+        f"{rasa}/webhooks/rest/webhook", json={"sender": sender, "message": message}, timeout=60
+    )
+    answer.raise_for_status()
+    return "\n".join(m.get("text", "") for m in answer.json())
+
+
+def _rows(database: Path, table: str) -> int:
+    import sqlite3
+
+    with sqlite3.connect(database) as connection:
+        return int(connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # noqa: S608
+
+
+@pytest.fixture(scope="module")
+def rasa_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Any, FastAPI]]:
+    """`scripts/run_all.sh` on free ports with ``PLATFORM_PAYMENT_PROVIDER_URL`` set, and the
+    sandbox provider (same secret) on its own loopback port."""
+    from tests.e2e.conftest import running_stack
+
+    var = tmp_path_factory.mktemp("e2e-payment-faults")
+    ports = {name: str(_free_port()) for name in ("RASA_PORT", "ACTIONS_PORT", "PLATFORM_PORT")}
+    provider_port = _free_port()
+    secret = "e2e-payment-faults-" + "k" * 32
+    provider = create_provider_app(
+        secret.encode(),
+        f"http://127.0.0.1:{ports['PLATFORM_PORT']}",
+        f"sqlite:///{var / 'provider.db'}",
+        faults=Faults(hang_seconds=HANG_S),
+    )
+    with (
+        Served(provider, provider_port),
+        running_stack(
+            var,
+            **ports,
+            PLATFORM_PARTNER_KEYS=f"{VENUE}:{E2E_PARTNER_KEY}",
+            PLATFORM_PAYMENT_SANDBOX_SECRET=secret,
+            PLATFORM_PAYMENT_PROVIDER_URL=f"http://127.0.0.1:{provider_port}",
+            PLATFORM_PAYMENT_PROVIDER_TIMEOUT_SECONDS=str(PROVIDER_TIMEOUT_S),
+        ) as started,
+    ):
+        day = visit_day().isoformat()
+        pushed = httpx.put(
+            f"{started.platform}/api/partners/venues/{VENUE}/slots/{day}",
+            json={
+                "slots": [
+                    {
+                        "start": "09:00",
+                        "end": "10:00",
+                        "capacity": 10,
+                        "prices": [{"category": "adult", "amount_fen": 8000}],
+                    }
+                ]
+            },
+            headers={"X-Partner-Key": E2E_PARTNER_KEY},
+            timeout=30,
+        )
+        assert pushed.status_code == 200, pushed.text
+        yield started, provider
+
+
+def _up_to_summary(rasa: str, sender: str, script: dict[str, str], n: int) -> None:
+    offer = _say(rasa, sender, script["start"])
+    assert "09:00" in offer, offer
+    _say(rasa, sender, "1")
+    _say(rasa, sender, script["tickets"])
+    _say(rasa, sender, script["visitor"].format(id=cn_id(n)))
+    summary = _say(rasa, sender, script["phone"])
+    assert script["phone"][-4:] in summary, summary
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+@pytest.mark.parametrize(("language", "mode"), [("en", "error"), ("zh", "hang")])
+def test_provider_down_in_a_rasa_conversation(
+    rasa_stack: tuple[Any, FastAPI], language: str, mode: str
+) -> None:
+    """Over Rasa's REST channel: the provider fails at "yes"; the tourist reads that nothing was
+    booked (their language, no error text); the same conversation books again once the provider
+    is back, pays on the provider's page, and sees the booking confirmed. One booking, one payment."""
+    started, provider = rasa_stack
+    faults: Faults = provider.state.faults
+    script = E2E_SCRIPTS[language]
+    sender = f"e2e-payment-fault-{language}"
+    database = started.log_dir / "platform.db"
+    bookings_before, payments_before = _rows(database, "booking"), _rows(database, "payment")
+
+    _up_to_summary(started.rasa, sender, script, 320 + len(language))
+    faults.mode = mode
+    try:
+        told = _say(started.rasa, sender, script["yes"])
+    finally:
+        faults.mode = "ok"
+    assert script["down"] in told, told
+    assert "Traceback" not in told and "payment_unavailable" not in told and "503" not in told
+    assert _rows(database, "booking") == bookings_before
+
+    _up_to_summary(started.rasa, sender, script, 320 + len(language))
+    held = _say(started.rasa, sender, script["yes"])
+    assert script["held"] in held, held
+    link = re.search(r"http://127\.0\.0\.1:\d+/pay/\S+?t=[0-9a-f]+", held)
+    assert link, held
+    with httpx.Client(timeout=10) as browser:
+        assert browser.post(link.group()).status_code == 200
+    assert script["confirmed"] in _say(started.rasa, sender, script["check"])
+    assert _rows(database, "booking") == bookings_before + 1
+    assert _rows(database, "payment") == payments_before + 1
