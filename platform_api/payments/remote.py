@@ -13,6 +13,10 @@ is best effort (a payment that still arrives is refunded as late). The provider'
 * ``POST /v1/orders/{reference}/close``
 * ``GET``/``POST /pay/{reference}?t=…`` — the tourist's pay page (served by the provider)
 
+``create_order`` runs inside the hold's database transaction (as the in-process sandbox does), so
+a hold never exists without its order; the row locks (SQLite: the writer lock) are held for at most
+the timeout while the provider answers.
+
 Requests carry ``X-Sandbox-Key`` (an HMAC of the shared sandbox secret); notifications come
 back signed to ``/api/payments/sandbox/notify`` as from the in-process sandbox.
 """
