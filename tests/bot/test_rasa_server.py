@@ -47,3 +47,57 @@ def test_sql_tracker_store_engines_pre_ping_after_install() -> None:
         assert "pool_size" in kwargs  # Rasa's own options are kept
     finally:
         tracker_store.create_engine_kwargs = original
+
+
+def test_serving_settings_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("RASA_PARSE_WORKERS", raising=False)
+    monkeypatch.delenv("SENTENCE_ENCODER_THREADS", raising=False)
+    assert rasa_server.ServingSettings.from_env() == rasa_server.ServingSettings(2, 1)
+    monkeypatch.setenv("RASA_PARSE_WORKERS", "0")
+    monkeypatch.setenv("SENTENCE_ENCODER_THREADS", "2")
+    assert rasa_server.ServingSettings.from_env() == rasa_server.ServingSettings(0, 2)
+    monkeypatch.setenv("RASA_PARSE_WORKERS", "two")
+    with pytest.raises(ValueError):
+        rasa_server.ServingSettings.from_env()
+
+
+@pytest.mark.slow
+def test_parses_in_the_pool_equal_rasas_own_even_when_concurrent(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import asyncio
+    import threading
+    from pathlib import Path
+
+    from rasa.core.agent import Agent
+    from rasa.core.processor import MessageProcessor
+
+    root = Path(__file__).resolve().parents[2]
+    pointer = root / "models" / "current"
+    if not pointer.exists():
+        pytest.fail("no trained model: `make test` trains it first")
+    agent = Agent.load(str(root / "models" / pointer.read_text().strip()))
+    texts = ["你好", "How much is the Leshan Giant Buddha ticket?", "九寨沟门票多少钱", "merci"] * 3
+
+    async def parse_all() -> list[dict]:
+        return list(await asyncio.gather(*(agent.parse_message(t) for t in texts)))
+
+    rasas = asyncio.run(parse_all())  # Rasa's own path: in the event loop
+    threads: set[str] = set()
+    graph = MessageProcessor._parse_message_with_graph
+
+    def recording(self: MessageProcessor, *args: object) -> dict:
+        threads.add(threading.current_thread().name)
+        return graph(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(MessageProcessor, "parse_message", MessageProcessor.parse_message)
+    monkeypatch.setattr(MessageProcessor, "_parse_message_with_graph", recording)
+    monkeypatch.setenv("SENTENCE_ENCODER_THREADS", "1")
+    rasa_server.install(rasa_server.ServingSettings(parse_workers=2, encoder_threads=1))
+    pooled = asyncio.run(parse_all())
+
+    assert threads and all(name.startswith("nlu-parse") for name in threads)
+    for rasa, ours in zip(rasas, pooled, strict=True):
+        assert ours["text"] == rasa["text"]
+        assert ours["intent"] == rasa["intent"]
+        assert ours["entities"] == rasa["entities"]
