@@ -34,6 +34,14 @@ export ANALYTICS_AMQP_URL=${ANALYTICS_AMQP_URL:-amqp://$RABBITMQ_USER:$RABBITMQ_
 export PLATFORM_ENVIRONMENT=${PLATFORM_ENVIRONMENT:-production}
 # One Rasa process per core: each encodes with one thread (bot/components/sentence_encoder_featurizer.py).
 export SENTENCE_ENCODER_THREADS=${SENTENCE_ENCODER_THREADS:-1}
+# ... and every native thread pool has one thread, set before any process starts. The e5 engine's
+# OpenMP runtime is the same library file as scikit-learn's (libgomp-a34b3233), which Rasa loads
+# first, so the encoder's own setting came too late: each Rasa process ran e5 on two OpenMP threads
+# that spin while they wait. With two Rasa processes, two action servers and the platform on two
+# cores the spinning threads took the cores from the work: measured 290-330 ms of CPU per e5 query
+# instead of 28 (scripts/bench_prod.py reports the CPU per turn of each process).
+export OMP_NUM_THREADS=${OMP_NUM_THREADS:-1} OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
+export OPENBLAS_NUM_THREADS=${OPENBLAS_NUM_THREADS:-1} MKL_NUM_THREADS=${MKL_NUM_THREADS:-1}
 
 command -v nginx >/dev/null || { echo "==> [prod] nginx is missing: run \`make prod-deps\`"; exit 1; }
 echo "==> [prod] checking PostgreSQL, Redis and RabbitMQ"
