@@ -27,13 +27,15 @@ PRACTICAL_INTENTS = frozenset({"ask_practical_info"})
 """Intents answered only by a practical entry (topic or event), never by a previous place."""
 DIRECTIONS = re.compile(
     r"how (do|can|should|would) (i|we|you) (get|go)|get(ting)? (there|to)|route|from chengdu"
-    r"|from the (station|airport)|by (bus|train|metro|subway|taxi)"
-    r"|怎么去|怎么走|如何去|怎样去|坐什么车|怎么到|到.{0,8}怎么|乘车|路线|交通"
-    r"|行き方|どうやって行|アクセス|までの|가는 (방법|법|길)|어떻게 가|교통"
-    r"|comment (aller|se rendre|y aller|rejoindre)|itinéraire|depuis chengdu"
-    r"|wie komm|anfahrt|anreise|von chengdu"
-    r"|cómo (llego|llegar|ir|se llega)|desde chengdu"
-    r"|как (добраться|доехать|попасть|проехать)|из чэнду",
+    r"|from the (station|airport)|by (bus|train|metro|subway|taxi)|way to (get|go)|how far"
+    r"|nearest (station|train|airport)"
+    r"|怎么去|怎么走|如何去|怎样去|坐什么车|怎么坐车|怎么过去|怎么到|到.{0,8}怎么|乘车|路线|交通"
+    r"|高铁站|火车站|多远|远吗|远不远|zen ?me ?(qu|zou)"
+    r"|行き方|どうやって行|アクセス|までの|遠い|最寄り|가는 (방법|법|길)|어떻게 가|교통|멀어"
+    r"|comment (aller|se rendre|y aller|rejoindre)|itinéraire|depuis chengdu|loin d"
+    r"|wie komm|anfahrt|anreise|von chengdu|wie weit"
+    r"|cómo (llego|llegar|ir|se llega)|desde chengdu|forma .{0,12}de (ir|llegar)|a qué distancia"
+    r"|как (добраться|доехать|попасть|проехать)|из чэнду|далеко",
     re.IGNORECASE,
 )
 FESTIVALS = re.compile(
@@ -43,10 +45,20 @@ FESTIVALS = re.compile(
 )
 
 
+WHEN = re.compile(
+    r"什么时候|几号|几月|哪天|哪几天|日期|いつ|何日|何月|언제|며칠|날짜|\bwhen\b|\bdates?\b|quand|\bwann\b"
+    r"|termin|cuándo|cuando|fechas?|когда|дат[аыу]|числа",
+    re.IGNORECASE,
+)
+"""A question about when something takes place (a festival's dates)."""
+
+
 WHAT_ABOUT = re.compile(
     r"呢\s*[？?]?\s*$|^(那|那么)|は\s*[？?]?\s*$|^じゃあ|(은|는)요\s*[?？]?\s*$"
     r"|^(and|what about|how about|ok,? (and|what about))\b|^(et|quid de)\b|^(und|was ist mit)\b"
-    r"|^¿?\s*(y|qué tal|y qué hay de)\b|^(а|и|как насчёт|как насчет)\s",
+    r"|^¿?\s*(y|qué tal|y qué hay de)\b|^(а|и|как насчёт|как насчет)\s"
+    r"|\bi (meant|mean)\b|je voulais dire|ich meinte|quería decir|имел[аи]? в виду|のことです"
+    r"|말한 거예요|말이에요|我是说|我说的是|^(ne|ni)\b|\bne\s*[?？]?\s*$",
     re.IGNORECASE,
 )
 """A short follow-up that names another place and asks nothing new: "黄龙呢", "what about Jinli?"."""
@@ -79,7 +91,7 @@ def carried_topic(
 def topic_for(intent: str, text: str, topics: Mapping[str, str]) -> str:
     """The answer topic of ``intent``; an address question asking how to get there gets the route."""
     topic = topics.get(intent, "info")
-    if topic == "location" and DIRECTIONS.search(text):
+    if topic in ("location", "info") and DIRECTIONS.search(text):
         return "directions"
     return topic
 
@@ -98,3 +110,10 @@ async def answer_without_entry(
         return render_festivals(events, language)
     hotline = await client.get_entry(HOTLINE_ENTRY)
     return render_no_information(hotline, language)
+
+
+def event_topic(entry: Entry, topic: str, text: str) -> str:
+    """A festival asked *when* gets its dates ("hours"), whatever the intent's topic said."""
+    if entry.type == "event" and topic in ("info", "hours", "practical") and WHEN.search(text):
+        return "hours"
+    return topic

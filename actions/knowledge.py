@@ -20,6 +20,7 @@ from actions.answer_paths import (
     answer_without_entry,
     answers_practically,
     carried_topic,
+    event_topic,
     topic_for,
 )
 from actions.base import PlatformAction
@@ -117,6 +118,7 @@ class ActionAnswerKnowledge(PlatformAction):
             )
             return []
         best = found.matches[0]
+        topic = cast(Topic, event_topic(best.entry, topic, _text(tracker)))
         logger.info(
             "answered %s/%s from %s by %s (score %.3f)",
             topic, language, best.entry.id, found.match, best.score,

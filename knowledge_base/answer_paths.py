@@ -28,7 +28,11 @@ PathTopic = Literal[
 PATH_TOPICS: frozenset[str] = frozenset(get_args(PathTopic))
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates" / "answer_paths"
 PRACTICAL_TYPES = frozenset({"topic", "event"})
-"""Entry types answered as a practical topic, whatever the question's topic."""
+"""Entry types that answer practical questions (payment, refunds, festivals...)."""
+EVENT_PATH_TOPICS = frozenset({"directions", "altitude", "best_season", "food", "accessibility"})
+"""What a festival is asked like a place ("how do I get to the lantern festival", "altitude of
+Litang" after its horse festival): that fact of the event, or "not confirmed" about it; any other
+question about an event gets its practical answer (what, when, where)."""
 _FACT_OF_TOPIC = {
     "directions": "transport",
     "accessibility": "accessibility",
@@ -77,7 +81,7 @@ def render_path_answer(
     if lang not in SUPPORTED_LANGUAGES:
         lang = FALLBACK_LANGUAGE
     t = labels(lang)
-    if entry.type in PRACTICAL_TYPES:
+    if entry.type == "topic" or (entry.type == "event" and topic not in EVENT_PATH_TOPICS):
         topic = "practical"
     fact: Fact[Any] = getattr(entry, _FACT_OF_TOPIC[topic])
     body = _RENDERERS[topic](entry, fact, lang, t)
@@ -166,6 +170,30 @@ def _practical(entry: Entry, fact: Fact[Any], lang: str, t: dict[str, Any]) -> l
         if place:
             lines.append(t["event_place"].format(place=place))
     return lines
+
+
+def render_event_dates(entry: Entry, lang: str, today: dt.date | None = None) -> str:
+    """When a festival takes place: its usual timing, the dates its source gives (to verify for
+    this year), where, and the source. Answers "when is X?" instead of a description."""
+    if lang not in SUPPORTED_LANGUAGES:
+        lang = FALLBACK_LANGUAGE
+    t = labels(lang)
+    lines = [t["event_when"].format(name=entry.names.get(lang))]
+    details = localized(entry.details.value, lang)
+    lines.append(details or localized(entry.description, lang))
+    dates = entry.event_dates.value or []
+    if dates:
+        lines.append(
+            t["event_dates"].format(dates=t["list_sep"].join(d.isoformat() for d in dates))
+        )
+    else:
+        lines.append(t["event_dates_unknown"])
+    place = localized(entry.address.value, lang) or localized(entry.city, lang)
+    if place:
+        lines.append(t["event_place"].format(place=place))
+    fact: Fact[Any] = entry.event_dates if dates else entry.details
+    lines.append(source_line(entry, fact, lang, today))
+    return "\n".join(line for line in lines if line)
 
 
 def _address_lines(entry: Entry, lang: str, t: dict[str, Any]) -> list[str]:

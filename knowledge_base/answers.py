@@ -23,7 +23,12 @@ from typing import Any, Literal, cast
 import yaml
 
 from common.languages import FALLBACK_LANGUAGE, SUPPORTED_LANGUAGES
-from knowledge_base.answer_paths import PATH_TOPICS, PathTopic, render_path_answer
+from knowledge_base.answer_paths import (
+    PATH_TOPICS,
+    PathTopic,
+    render_event_dates,
+    render_path_answer,
+)
 from knowledge_base.grammar import korean_particles, plural
 from knowledge_base.provenance import format_date, provenance_lines
 from knowledge_base.schema import Entry, Fact, LocalizedText, OpeningPeriod, Price, Ticket
@@ -134,6 +139,8 @@ def render_answer(
     """
     if lang not in SUPPORTED_LANGUAGES:
         lang = FALLBACK_LANGUAGE
+    if entry.type == "event" and topic == "hours":  # "when is the festival?"
+        return render_event_dates(entry, lang, today)
     if topic in PATH_TOPICS or (entry.type == "topic" and topic != "info"):
         path_topic = cast(PathTopic, topic if topic in PATH_TOPICS else "practical")
         return render_path_answer(entry, path_topic, lang, today=today)

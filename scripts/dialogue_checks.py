@@ -59,7 +59,9 @@ KIND_WORDS: dict[str, re.Pattern[str]] = {
     ),
     "hours": re.compile(
         r"开放|营业|时间|開館|営業|時間|hours|open|horaire|ouvert|Öffnungs|geöffnet|horario|abre|"
-        r"abierto|врем|работ|открыт|시간|운영|개방",
+        r"abierto|врем|работ|открыт|시간|운영|개방|"
+        r"日期|日程|日付|時期|날짜|일정|시기|dates?\b|takes place|Termin|stattfind|fecha|se celebra|"
+        r"дат[аыу]|проходит",  # a festival's "when": its dates
         _I,
     ),
     "location": re.compile(

@@ -399,7 +399,7 @@ async def test_how_to_get_there_gets_the_route_path_not_only_an_address(
         ("ask_accessibility", "ko", "무장애"),
         ("ask_best_season", "fr", "la meilleure saison"),
         ("ask_food", "de", "Essen in der Nähe"),
-        ("ask_visit_duration", "es", "el tiempo de visita recomendado"),
+        ("ask_visit_duration", "es", "la duración recomendada de la visita"),
     ],
 )
 async def test_place_questions_without_a_fact_say_so_in_the_tourists_language(
@@ -566,3 +566,33 @@ async def test_a_description_request_after_a_fact_question_stays_a_description(
     messages, _ = await run(action, t)
 
     assert messages[0]["text"] == render_answer(load_entries()["jiuzhaigou"], "info", "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("从成都怎么过去", "directions"),
+        ("leshan dafo zenme qu", "directions"),
+        ("最近的高铁站是哪个", "directions"),
+        ("成都から遠いですか", "directions"),
+        ("what's the cheapest way to get to Emei?", "directions"),
+        ("Where exactly is it?", "location"),
+    ],
+)
+def test_a_way_there_question_gets_the_route(text: str, expected: str) -> None:
+    from actions.answer_paths import topic_for
+    from actions.knowledge import TOPIC_BY_INTENT
+
+    assert topic_for("ask_location", text, TOPIC_BY_INTENT) == expected
+
+
+def test_a_festival_asked_when_gets_its_dates() -> None:
+    from actions.answer_paths import event_topic
+    from knowledge_base.store import load_entries
+
+    entries = load_entries()
+    festival, place = entries["event-huanglong-temple-fair"], entries["huanglong"]
+    assert event_topic(festival, "info", "几月份") == "hours"
+    assert event_topic(festival, "info", "Когда она проходит?") == "hours"
+    assert event_topic(festival, "info", "What is it like?") == "info"
+    assert event_topic(place, "info", "When is it best to go?") == "info"

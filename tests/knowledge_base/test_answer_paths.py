@@ -184,3 +184,27 @@ def test_festivals_list_or_say_there_are_none(entries: dict[str, Entry]) -> None
         assert render_festivals([], lang) == labels(lang)["no_festivals"]
         listed = render_festivals([(event, day)], lang)
         assert event.names.get(lang) in listed and day.isoformat() in listed
+
+
+def test_when_is_a_festival_gets_its_dates_not_only_a_description(
+    entries: dict[str, Entry],
+) -> None:
+    entry = entries["event-zigong-lantern-festival"]
+    dates = entry.event_dates.value or []
+    for lang in SUPPORTED_LANGUAGES:
+        answer = render_answer(entry, "hours", lang)
+        first = answer.splitlines()[0]
+        assert first == labels(lang)["event_when"].format(name=entry.names.get(lang))
+        assert dates[0].isoformat() in answer
+
+
+def test_a_festival_asked_like_a_place_answers_that_question(entries: dict[str, Entry]) -> None:
+    event = with_fact(entries["event-litang-horse-festival"], "elevation_m", None)
+    for lang in SUPPORTED_LANGUAGES:
+        answer = render_path_answer(event, "altitude", lang)
+        assert answer.startswith(not_confirmed(event, "altitude", lang))
+    routed = with_fact(entries["event-zigong-lantern-festival"], "transport", localized("route"))
+    assert "route-fr" in render_path_answer(routed, "directions", "fr")
+    assert render_path_answer(routed, "duration", "en") == render_path_answer(
+        routed, "practical", "en"
+    )

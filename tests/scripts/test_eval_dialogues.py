@@ -190,6 +190,16 @@ def test_fact_question_needs_the_fact_or_a_verify_about_it() -> None:
     assert checks.usable_fact("门票：成人 50元", "ticket")
 
 
+def test_a_festivals_dates_to_verify_answer_when_it_takes_place() -> None:
+    dates = "When the festival takes place: dates given by the source: 2026-01-23. Please verify."
+    assert checks.answered([dates], "hours", "event-zigong-lantern-festival", CANNED)
+    assert checks.answered(
+        ["来源给出的日期：2026-01-23。请核实今年的具体日期。"], "hours", "x", CANNED
+    )
+    story = "The festival is famous for its giant dinosaur lanterns. Please verify."
+    assert not checks.answered([story], "hours", "event-zigong-lantern-festival", CANNED)
+
+
 def test_unknown_place_is_answered_by_saying_so() -> None:
     assert checks.answered(
         ["Je n'ai pas encore d'informations sur ce lieu."], "ticket", "unknown", CANNED
