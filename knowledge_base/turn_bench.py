@@ -299,3 +299,26 @@ def run() -> dict[str, Any]:
     figures = summary(results)
     figures["turn_targets_met"] = targets_met(figures)
     return figures
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m knowledge_base.turn_bench``: the table, then the figures as one JSON line.
+
+    Exit status 0 when the targets are met, 1 when not, 2 when skipped (no trained model).
+    """
+    import argparse
+    import json
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.parse_args(argv)
+    figures = run()
+    if "turn_bench" in figures:
+        print(figures["turn_bench"])
+        return 2
+    print(table(figures))
+    print(json.dumps(figures))
+    return 0 if figures["turn_targets_met"] else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

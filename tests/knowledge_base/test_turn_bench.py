@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import socket
 
+import pytest
+
+from knowledge_base import turn_bench
 from knowledge_base.turn_bench import PhaseResult, spare_ports, summary, table, targets_met
 
 
@@ -60,3 +64,18 @@ def test_spare_ports_are_free_and_distinct() -> None:
     for port in ports:
         with socket.socket() as sock:
             sock.bind(("127.0.0.1", port))
+
+
+def test_the_command_line_prints_the_table_then_the_figures_as_json(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    figures = summary(_results(kb_seconds=5.5))
+    figures["turn_targets_met"] = targets_met(figures)
+    monkeypatch.setattr(turn_bench, "run", lambda: figures)
+
+    assert turn_bench.main([]) == 0
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert lines[0].startswith("turn") and json.loads(lines[-1]) == figures
+
+    monkeypatch.setattr(turn_bench, "run", lambda: {"turn_bench": "skipped: no model"})
+    assert turn_bench.main([]) == 2
