@@ -317,6 +317,7 @@ class PlaceResolver:
         # Words of Latin/Cyrillic names that name exactly one entry ("wuhou", "jiuzhaigou").
         # A word shared by a place and an event held there ("Wuhou") names the place.
         self._tokens: dict[str, str] = {}
+        self._name_words = frozenset(token_owners)
         for token, owners in token_owners.items():
             places = {o for o in owners if self.types[o] not in TOPIC_TYPES}
             chosen = places or owners
@@ -415,8 +416,17 @@ class PlaceResolver:
             if len(ids) != 1:
                 continue
             score = 1.0 - distance / max(len(key), len(gram))
-            if best is None or score > best[1]:
-                best = (next(iter(ids)), score)
+            entry_id = next(iter(ids))
+            # equally close: a place wins over a festival held there ("Кандина": Kangding, not
+            # the Paoma mountain festival "в Кандине")
+            if (
+                best is None
+                or score > best[1]
+                or score == best[1]
+                and self.types[best[0]] in TOPIC_TYPES
+                and self.types[entry_id] not in TOPIC_TYPES
+            ):
+                best = (entry_id, score)
         return best
 
     def _fuzzy_hangul(self, plain: str) -> list[_Found]:
@@ -485,12 +495,23 @@ class PlaceResolver:
                 continue
             if any(not _extends(clean, f.text) for f in self.named(clean)):
                 continue
+            if self._only_name_words(clean):  # "Emei": a word of several entries' names
+                continue
             if len(original) == len(plain):
                 offset = plain.find(clean, start)
                 if offset >= 0:
                     clean = original[offset : offset + len(clean)]
             return clean
         return None
+
+    def _only_name_words(self, mention: str) -> bool:
+        """Every word of a Latin/Cyrillic mention is a word of the knowledge base's names (a name
+        shared by several entries, such as "Emei" for the mountain and its temples): not unknown."""
+        words = [w.lower() for w in _LATIN_WORD.findall(plain_text(mention))]
+        if not words or not all(all(_is_latin(c) or _is_cyrillic(c) for c in w) for w in words):
+            return False
+        proper = [w for w in words if w not in _GENERIC]
+        return bool(proper) and all(w in self._name_words for w in proper)
 
     def _mentions(self, plain: str) -> Iterable[tuple[int, str]]:
         yield from _chinese_mentions(plain)
@@ -616,7 +637,11 @@ def _proper_words(name: str) -> list[str]:
 
     Latin: romanised Chinese words of two or more pinyin syllables ("wuhou", "jiuzhai", "leshan");
     Cyrillic: capitalised words, not the first word of a longer name ("Ухоу" in "Храм Ухоу").
+    A name with a part in brackets is two names ("Кандин (Дарцедо)": "Кандин" and "Дарцедо").
     """
+    parts = [p for p in re.split(r"[()（）]", name) if p.strip()]
+    if len(parts) > 1:
+        return [w for part in parts for w in _proper_words(part)]
     words = _LATIN_WORD.findall(name)
     all_pinyin = all(segment(w) for w in words)
     out = []
@@ -626,7 +651,7 @@ def _proper_words(name: str) -> list[str]:
             continue
         if all(_is_latin(c) for c in word):
             syllables = segment(low)
-            if syllables and len(syllables) >= 2 and len(low) >= 5:
+            if syllables and len(syllables) >= 2 and len(low) >= 4:
                 if word[:1].isupper() or all_pinyin:
                     out.append(low)
         elif all(_is_cyrillic(c) for c in word) and word[:1].isupper():

@@ -790,3 +790,17 @@ def test_common_nouns_are_no_unknown_place(resolver: PlaceResolver, text: str) -
     decision = resolver.decide(text, previous=LESHAN, search=RecordingSearch())
 
     assert decision.kind != "unknown", decision.mention
+
+
+def test_a_town_wins_over_its_festival_when_equally_close(resolver: PlaceResolver) -> None:
+    decision = resolver.decide("Как добраться до Кандина?", previous=LESHAN)
+    assert (decision.kind, decision.entry_id) == ("named", "kangding")
+    festival = resolver.decide("Когда праздник горы Паома в Кандине?", previous=LESHAN)
+    assert festival.entry_id == "event-kangding-paomashan-festival"
+
+
+def test_a_word_shared_by_several_entries_names_is_no_unknown_place(
+    resolver: PlaceResolver,
+) -> None:
+    decision = resolver.decide("what's the cheapest way to get to Emei?", previous=EMEI)
+    assert (decision.kind, decision.entry_id) == ("carried_over", EMEI)
