@@ -29,6 +29,7 @@ learn them):
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -39,7 +40,12 @@ from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.components.langid import LanguageGuess, get_guesser
+from bot.components.langid import (
+    LanguageGuess,
+    frequency_posterior,
+    get_guesser,
+    is_pinyin_word,
+)
 from common.languages import UNDETERMINED
 
 EXTRACTOR_NAME = "LanguageIdentifier"
@@ -95,7 +101,7 @@ class LanguageIdentifier(GraphComponent):
             text = _text_of(message)
             if not text:
                 continue
-            guess = self._identifier.detect(text)
+            guess = second_opinion(text, self._identifier.detect(text))
             self._set_attributes(message, guess)
             if self._config["add_entity"]:
                 self._add_entity(message, guess, text)
@@ -134,3 +140,41 @@ def _text_of(message: Message) -> str | None:
     if not isinstance(text, str) or not text.strip() or text.startswith("/"):
         return None
     return text
+
+
+_LATIN_LANGUAGES = frozenset({"en", "fr", "de", "es"})
+_WORD = re.compile(r"[^\W\d_]+")
+_HAN_OR_KANA = re.compile(r"[\u3040-\u30ff\u3400-\u9fff]")
+FREQUENCY_OVERRIDE = 0.99
+"""Word frequencies must give another Western language at least this posterior to overrule."""
+
+
+def second_opinion(text: str, guess: LanguageGuess) -> LanguageGuess:
+    """The guess, checked against word frequencies for Latin-script messages.
+
+    * Pinyin read as Chinese beside words that are not pinyin ("et jiu zhai gou ?", "¿y
+      jiuzhaigou?") is a name inside another language's message: unreliable, so the session
+      language holds.
+    * A Western-language guess that the message's common words contradict ("Combien coûte la base
+      des pandas de Bifengxia ?" guessed Spanish) becomes the language the words favour.
+    """
+    if _HAN_OR_KANA.search(text):
+        return guess
+    words = [w.lower() for w in _WORD.findall(text) if all(c.isascii() or c.isalpha() for c in w)]
+    if not words:
+        return guess
+    if guess.language == "zh":
+        foreign = [w for w in words if not is_pinyin_word(w)]
+        if foreign and guess.reliable:
+            return LanguageGuess(guess.language, guess.confidence, False, guess.detected)
+        return guess
+    if guess.language not in _LATIN_LANGUAGES or len(words) < 3:
+        return guess
+    common = [w for w in words if not is_pinyin_word(w)]
+    posterior = frequency_posterior(common) if len(common) >= 3 else None
+    if not posterior:
+        return guess
+    best = max(_LATIN_LANGUAGES, key=lambda code: posterior.get(code, 0.0))
+    if best != guess.language and posterior.get(best, 0.0) >= FREQUENCY_OVERRIDE:
+        return LanguageGuess(best, max(float(guess.confidence), 0.6), True, best)
+    return guess

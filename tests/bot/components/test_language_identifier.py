@@ -83,3 +83,31 @@ def test_intent_payload_is_skipped(component: LanguageIdentifier) -> None:
     message = Message({TEXT: "/greet"})
     component.process([message])
     assert message.get("language") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Combien coûte la base des pandas de Bifengxia ?", "fr"),
+        ("Et la base des pandas de Chengdu ?", "fr"),
+        ("Wie viel kostet der Eintritt?", "de"),
+        ("How much is the ticket to Leshan?", "en"),
+    ],
+)
+def test_word_frequencies_overrule_a_wrong_western_guess(text: str, expected: str) -> None:
+    from bot.components.langid import get_guesser
+    from bot.components.language_identifier import second_opinion
+
+    guess = second_opinion(text, get_guesser().detect(text))
+    assert (guess.language, guess.reliable) == (expected, True)
+
+
+def test_pinyin_beside_another_languages_words_keeps_the_session_language() -> None:
+    from bot.components.langid import get_guesser
+    from bot.components.language_identifier import second_opinion
+
+    guesser = get_guesser()
+    for text in ("¿y jiu zhai gou?", "et jiu zhai gou ?"):
+        assert not second_opinion(text, guesser.detect(text)).reliable
+    chinese = second_opinion("leshan dafo zenme qu", guesser.detect("leshan dafo zenme qu"))
+    assert (chinese.language, chinese.reliable) == ("zh", True)
