@@ -11,6 +11,7 @@ answer ends with its source and the date it was last verified.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable
 from functools import cache
 from pathlib import Path
@@ -205,8 +206,19 @@ def _address_lines(entry: Entry, lang: str, t: dict[str, Any]) -> list[str]:
     if text and lang != "zh":
         lines.append(t["address"].format(text=text))
     if address.zh:
-        lines.append(t["address_zh"].format(text=address.zh.strip()))
+        text = address.zh.strip() if lang == "zh" else driver_address(address.zh)
+        lines.append(t["address_zh"].format(text=text))
     return lines
+
+
+_BRACKETED = re.compile(r"\s*[（(][^（()）]*[，,、；;。][^（()）]*[）)]")
+
+
+def driver_address(chinese: str) -> str:
+    """The Chinese address a taxi driver needs, without a bracketed description in Chinese
+    sentences ("（北起支矶石街，南至金河街…）"): that description is already in the reply's own
+    language, and a Chinese sentence would be the only foreign sentence of the reply."""
+    return _BRACKETED.sub("", chinese).strip() or chinese.strip()
 
 
 _RENDERERS: dict[str, Callable[[Entry, Fact[Any], str, dict[str, Any]], list[str] | None]] = {

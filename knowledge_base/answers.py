@@ -26,6 +26,7 @@ from common.languages import FALLBACK_LANGUAGE, SUPPORTED_LANGUAGES
 from knowledge_base.answer_paths import (
     PATH_TOPICS,
     PathTopic,
+    driver_address,
     render_event_dates,
     render_path_answer,
 )
@@ -301,7 +302,7 @@ def _location(ctx: _Ctx, fact: Fact[LocalizedText]) -> list[str] | None:
     lines.append(ctx.t["address"].format(text=address))
     chinese = fact.value.get("zh")
     if ctx.lang != "zh" and chinese and chinese != address:
-        lines.append(ctx.t["address_zh"].format(text=chinese))
+        lines.append(ctx.t["address_zh"].format(text=driver_address(chinese)))
     coords = ctx.entry.coordinates.value
     if coords is not None:
         lines.append(ctx.t["coordinates"].format(lat=coords.lat, lon=coords.lon))

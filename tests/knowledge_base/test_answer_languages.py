@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from common.languages import SUPPORTED_LANGUAGES
+from knowledge_base.answer_paths import driver_address
 from knowledge_base.answers import render_answer, templates
 from knowledge_base.schema import Entry
 from knowledge_base.store import load_entries
@@ -182,7 +183,16 @@ def test_real_addresses_come_with_the_chinese_one(lang: str) -> None:
         if address is None:
             continue
         reply = render_answer(entry, "location", lang)
-        assert address.get(lang) in reply and address.get("zh") in reply
+        assert address.get(lang) in reply and driver_address(address.get("zh")) in reply
+
+
+def test_the_drivers_address_leaves_out_a_chinese_description_in_brackets() -> None:
+    full = "成都市青羊区金河路口宽窄巷子（北起支矶石街，南至金河街）"
+    assert driver_address(full) == "成都市青羊区金河路口宽窄巷子"
+    assert (
+        driver_address("成都市青羊区小河街1号（天府广场西侧）")
+        == "成都市青羊区小河街1号（天府广场西侧）"
+    )
 
 
 def test_russian_price_uses_the_plural_form() -> None:
