@@ -57,12 +57,13 @@ WHAT_ABOUT = re.compile(
     r"呢\s*[？?]?\s*$|^(那|那么)|は\s*[？?]?\s*$|^じゃあ|(은|는)요\s*[?？]?\s*$"
     r"|^(and|what about|how about|ok,? (and|what about))\b|^(et|quid de)\b|^(und|was ist mit)\b"
     r"|^¿?\s*(y|qué tal|y qué hay de)\b|^(а|и|как насчёт|как насчет)\s"
+    r"|^(alors|donc|dann|entonces|тогда|では|じゃ|그럼|那么|那)\b|^¿?\s*entonces\b"
     r"|\bi (meant|mean)\b|je voulais dire|ich meinte|quería decir|имел[аи]? в виду|のことです"
     r"|말한 거예요|말이에요|我是说|我说的是|^(ne|ni)\b|\bne\s*[?？]?\s*$",
     re.IGNORECASE,
 )
 """A short follow-up that names another place and asks nothing new: "黄龙呢", "what about Jinli?"."""
-WHAT_ABOUT_MAX_CHARS = 40
+WHAT_ABOUT_MAX_CHARS = 60
 DESCRIPTION_TOPIC = "info"
 
 
@@ -88,11 +89,31 @@ def carried_topic(
     return topic if topic not in (DESCRIPTION_TOPIC, "practical") else None
 
 
+CHEAPEST_WAY = re.compile(
+    r"(cheapest|best|fastest|easiest) way to (get|go)|moyen .{0,20}(aller|rejoindre|se rendre)"
+    r"|forma .{0,15}de (ir|llegar)|günstigste.{0,12}(Weg|Anreise|hin)|способ .{0,15}добраться"
+    r"|最便宜.{0,4}(去|走|到)|怎么去最|安い行き方|가장 싼.{0,6}(가는|방법)",
+    re.IGNORECASE,
+)
+"""A ticket-sounding question that asks for the way there ("cheapest way to get to Emei")."""
+TICKET_WORDS = re.compile(
+    r"\btickets?\b|\bbillets?\b|\bentradas?\b|Eintritt|\bбилет|门票|票价|入場料|チケット|입장료|입장권",
+    re.IGNORECASE,
+)
+"""Ticket words in a question the NLU read as a request for information."""
+
+
 def topic_for(intent: str, text: str, topics: Mapping[str, str]) -> str:
-    """The answer topic of ``intent``; an address question asking how to get there gets the route."""
+    """The answer topic of ``intent``; an address question asking how to get there gets the route,
+    a ticket question asking the cheapest way there too, and "and the tickets for X?" read as a
+    request for information gets the ticket."""
     topic = topics.get(intent, "info")
     if topic in ("location", "info") and DIRECTIONS.search(text):
         return "directions"
+    if topic == "ticket" and CHEAPEST_WAY.search(text):
+        return "directions"
+    if topic == "info" and intent == "ask_attraction_info" and TICKET_WORDS.search(text):
+        return "ticket"
     return topic
 
 

@@ -605,6 +605,14 @@ class PlaceResolver:
         if spelt:
             entry_id, score, mention = spelt[0]
             return PlaceDecision("topic", entry_id, mention, score, ((entry_id, score),))
+        festival = [
+            (f.entry_id, f.score, f.text)
+            for f in named
+            if self.types[f.entry_id] == "event" and f.score >= NAMED_SCORE
+        ]
+        if festival and _FESTIVAL_WORD.search(plain_text(text)):  # "Kangding Paoma festival, when?"
+            entry_id, score, mention = festival[0]
+            return PlaceDecision("topic", entry_id, mention, score, ((entry_id, score),))
         if places:
             entry_id, score, mention = places[0]
             return PlaceDecision("named", entry_id, mention, score, ((entry_id, score),))
@@ -620,6 +628,13 @@ class PlaceResolver:
             return PlaceDecision("searched", hits[0][0], None, float(hits[0][1]), hits)
         return PlaceDecision("none")
 
+
+_FESTIVAL_WORD = re.compile(
+    r"festival|temple fair|lantern|fête|fete|foire|\bfest\b|-fest\b|feste?s?\b|fiesta|feria|"
+    r"праздник|фестивал|ярмарк|节|節|庙会|廟会|灯会|转山会|転山会|祭|축제|묘회",
+    re.IGNORECASE,
+)
+"""A festival word: beside it, an event named in the message wins over the town it is held in."""
 
 _LINKS = frozenset(
     {"", "de", "des", "du", "de la", "of", "of the", "von", "del", "la", "в", "на", "-"}

@@ -596,3 +596,22 @@ def test_a_festival_asked_when_gets_its_dates() -> None:
     assert event_topic(festival, "info", "Когда она проходит?") == "hours"
     assert event_topic(festival, "info", "What is it like?") == "info"
     assert event_topic(place, "info", "When is it best to go?") == "info"
+
+
+@pytest.mark.parametrize(
+    ("intent", "text", "expected"),
+    [
+        ("ask_ticket_price", "¿La forma más barata de ir al monte Emei?", "directions"),
+        ("ask_ticket_price", "Le moyen le moins cher pour aller au mont Emei ?", "directions"),
+        ("ask_ticket_price", "How much are tickets?", "ticket"),
+        ("ask_attraction_info", "Vale, ¿y las entradas de Sanxingdui?", "ticket"),
+        ("ask_attraction_info", "Tell me about Sanxingdui", "info"),
+    ],
+)
+def test_the_words_of_the_question_refine_the_intents_topic(
+    intent: str, text: str, expected: str
+) -> None:
+    from actions.answer_paths import topic_for
+    from actions.knowledge import TOPIC_BY_INTENT
+
+    assert topic_for(intent, text, TOPIC_BY_INTENT) == expected

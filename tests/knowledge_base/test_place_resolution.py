@@ -804,3 +804,15 @@ def test_a_word_shared_by_several_entries_names_is_no_unknown_place(
 ) -> None:
     decision = resolver.decide("what's the cheapest way to get to Emei?", previous=EMEI)
     assert (decision.kind, decision.entry_id) == ("carried_over", EMEI)
+
+
+def test_a_festival_named_with_a_festival_word_wins_over_its_town(
+    resolver: PlaceResolver,
+) -> None:
+    for text in (
+        "Kangding Paoma mountain festival, when?",
+        "¿Cuándo es la fiesta de la montaña Paoma en Kangding?",
+        "康定の跑馬山転山会はいつですか",
+    ):
+        assert resolver.decide(text).entry_id == "event-kangding-paomashan-festival", text
+    assert resolver.decide("How do I get to Kangding?").entry_id == "kangding"
