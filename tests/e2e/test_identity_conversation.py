@@ -129,10 +129,14 @@ def test_a_third_conversation_verifies_the_number_and_sees_wechat_and_rest_recor
     assert "Dujiangyan" in reply and "waiting for payment" in reply, reply
     assert "Forced shopping" in reply and "waiting for staff" in reply, reply
 
-    # later in the session: no new code
+    # later in the session: no new code, also for a plain "my bookings" (check_booking)
     again = tourist.text("my bookings and my complaints please")
     assert booking in again and complaint in again, again
+    plain = tourist.text("my bookings")
+    assert booking in plain and "BK-20261208-00000001" not in plain, plain
     assert len(texts_to(identity_stack)) == 1
+    # a conversation that verified nothing still checks one booking by reference + phone
+    assert "BK-20261208-00000001" in Tourist(identity_stack, "e2e-identity-d").text("my bookings")
 
     tracker = httpx.get(
         f"{identity_stack.rasa}/conversations/{tourist.sender}/tracker",
