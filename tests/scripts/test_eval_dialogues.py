@@ -190,14 +190,16 @@ def test_fact_question_needs_the_fact_or_a_verify_about_it() -> None:
     assert checks.usable_fact("门票：成人 50元", "ticket")
 
 
-def test_a_festivals_dates_to_verify_answer_when_it_takes_place() -> None:
-    dates = "When the festival takes place: dates given by the source: 2026-01-23. Please verify."
-    assert checks.answered([dates], "hours", "event-zigong-lantern-festival", CANNED)
+def test_a_festivals_date_answers_when_it_takes_place() -> None:
+    festival = "event-zigong-lantern-festival"
+    dates = "Dates given by the source: 2026-01-23. Please verify this year's dates."
+    assert checks.answered([dates], "hours", festival, CANNED)
     assert checks.answered(
-        ["来源给出的日期：2026-01-23。请核实今年的具体日期。"], "hours", "x", CANNED
+        ["黄龙庙会每年农历六月十五举行。请核实今年的具体日期。"], "hours", festival, CANNED
     )
-    story = "The festival is famous for its giant dinosaur lanterns. Please verify."
-    assert not checks.answered([story], "hours", "event-zigong-lantern-festival", CANNED)
+    story = "Famous for giant lanterns.\nPer hkcd.com (the page gives no date; checked on 29 November 2026)"
+    assert not checks.answered([story], "hours", festival, CANNED)
+    assert not checks.answered([dates], "hours", "wenshu-monastery", CANNED)
 
 
 def test_unknown_place_is_answered_by_saying_so() -> None:
