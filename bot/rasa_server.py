@@ -161,6 +161,13 @@ def _shared_session(config: endpoints.EndpointConfig) -> aiohttp.ClientSession:
     return session
 
 
+async def close_keep_alive_sessions() -> None:
+    """Close the running event loop's shared sessions (at shutdown, or at the end of a test)."""
+    loop = id(asyncio.get_running_loop())
+    for key in [key for key in _SESSIONS if key[0] == loop]:
+        await _SESSIONS.pop(key).close()
+
+
 async def request_keep_alive(
     self: endpoints.EndpointConfig,
     method: str = "post",

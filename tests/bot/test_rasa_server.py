@@ -101,3 +101,43 @@ def test_parses_in_the_pool_equal_rasas_own_even_when_concurrent(
         assert ours["text"] == rasa["text"]
         assert ours["intent"] == rasa["intent"]
         assert ours["entities"] == rasa["entities"]
+
+
+def test_endpoint_calls_share_one_keep_alive_connection() -> None:
+    import asyncio
+
+    from aiohttp import web
+    from rasa.utils.endpoints import ClientResponseError, EndpointConfig
+
+    rasa_server.install()
+    peers: list[tuple[str, int]] = []
+
+    async def webhook(request: web.Request) -> web.Response:
+        peers.append(request.transport.get_extra_info("peername"))  # type: ignore[union-attr]
+        if request.query.get("token") != "s3cret-token-for-tests":
+            return web.json_response({"error": "token"}, status=401)
+        return web.json_response({"echo": await request.json()})
+
+    async def scenario() -> None:
+        app = web.Application()
+        app.router.add_post("/webhook", webhook)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        try:
+            endpoint = EndpointConfig(
+                f"http://127.0.0.1:{port}/webhook", token="s3cret-token-for-tests"
+            )
+            assert await endpoint.request(json={"n": 1}) == {"echo": {"n": 1}}
+            assert await endpoint.request(json={"n": 2}) == {"echo": {"n": 2}}
+            with pytest.raises(ClientResponseError) as refused:
+                await EndpointConfig(f"http://127.0.0.1:{port}/webhook").request(json={})
+            assert refused.value.status == 401
+        finally:
+            await rasa_server.close_keep_alive_sessions()
+            await runner.cleanup()
+
+    asyncio.run(scenario())
+    assert len(peers) == 3 and peers[0] == peers[1]  # the second call reused the connection
