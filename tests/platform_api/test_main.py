@@ -90,6 +90,7 @@ def test_main_module_app_is_importable(monkeypatch: pytest.MonkeyPatch, tmp_path
         "/api/identity/challenges",
         "/api/identity/challenges/{challenge_id}/confirm",
         "/api/identity/conversations/{sender_id}/records",
+        "/api/identity/sandbox/sms",
         # bookings, payments and partner data (issue 9)
         "/api/bookings",
         "/api/bookings/{reference}",
